@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# One entry point for a fresh machine with Python 3.11+: creates .venv, installs sim into it
+# (with the test tools), then runs the demo or the checks.
+#   bash scripts/dev.sh demo    run scenarios/demo.toml
+#   bash scripts/dev.sh test    ruff, mypy and the test suite (what CI runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.sim-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e '.[test,bench]'
+  touch "$stamp"
+fi
+case "${1:-}" in
+  demo)
+    shift
+    exec .venv/bin/sim run scenarios/demo.toml "$@"
+    ;;
+  test)
+    shift
+    .venv/bin/ruff check .
+    .venv/bin/ruff format --check .
+    .venv/bin/mypy
+    exec .venv/bin/pytest "$@"
+    ;;
+  *)
+    echo "usage: bash scripts/dev.sh demo|test" >&2
+    exit 2
+    ;;
+esac

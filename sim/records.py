@@ -1,0 +1,97 @@
+"""Per-call records: the only output of a replication.
+
+One row per call, as numpy columns (like Ciw's single record type): when it arrived, when it
+reached the dispatcher, which team and option answered it, when units were dispatched,
+arrived and cleared, and the same for any backup. Unit-overtime stretches (a unit finishing
+its call after its shift ended) are a second, small table. Every statistic in
+:mod:`sim.metrics` derives from these; the model itself never averages anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+NO_TEAM = -1
+
+
+class State(IntEnum):
+    """How a call ended: exactly one of these, for every call."""
+
+    SERVED = 0  # a unit was dispatched
+    NO_DISPATCH = 1  # resolved without sending anyone (phone, crisis-line transfer)
+    WAITING = 2  # still waiting for a unit when the run ended
+
+
+# Column name → dtype; times are minutes from Monday 00:00 of the first simulated week.
+COLUMNS: dict[str, type] = {
+    "arrival": np.float64,
+    "ready": np.float64,
+    "call_type": np.int16,
+    "priority": np.int16,
+    "state": np.int8,
+    "level": np.int8,
+    "team": np.int8,
+    "units": np.int8,
+    "dispatch": np.float64,
+    "on_scene": np.float64,
+    "clear": np.float64,
+    "backup_team": np.int8,
+    "backup_dispatch": np.float64,
+    "backup_on_scene": np.float64,
+    "backup_clear": np.float64,
+}
+
+
+@dataclass(frozen=True)
+class Records:
+    """One replication's calls and unit-overtime stretches, with the names they index."""
+
+    columns: dict[str, np.ndarray]
+    overtime: dict[str, np.ndarray]  # team, start, end (minutes)
+    call_types: tuple[str, ...]
+    teams: tuple[str, ...]
+    warmup: float
+    horizon: float
+    replication: int = 0
+    seed: int = 0
+    meta: dict[str, float] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.columns["arrival"])
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def measured(self) -> np.ndarray:
+        """Mask of calls that arrived after warm-up (the ones statistics are taken over)."""
+        t = self.columns["arrival"]
+        return (t >= self.warmup) & (t < self.horizon)
+
+    def to_frame(self) -> pd.DataFrame:
+        """A pandas DataFrame with names instead of indexes, for ``--events`` output."""
+        frame = pd.DataFrame({k: v for k, v in self.columns.items()})
+        names = np.array((*self.call_types, ""), dtype=object)
+        teams = np.array((*self.teams, ""), dtype=object)
+        frame["call_type"] = names[self.columns["call_type"]]
+        frame["state"] = np.array([s.name.lower() for s in State], dtype=object)[frame["state"]]
+        frame["team"] = teams[self.columns["team"]]  # -1 picks the trailing ""
+        frame["backup_team"] = teams[self.columns["backup_team"]]
+        frame.insert(0, "replication", self.replication)
+        frame.insert(1, "call", np.arange(len(self)))
+        return frame
+
+
+def write_events(records: list[Records], path: Path) -> None:
+    """Write every call's record as CSV or Parquet (by suffix), atomically."""
+    from sim.output import write_atomic
+
+    frame = pd.concat([r.to_frame() for r in records], ignore_index=True)
+    if path.suffix.lower() == ".parquet":
+        write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
+    else:
+        write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.4f"))

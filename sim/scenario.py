@@ -1,0 +1,483 @@
+"""Scenario files: TOML in, frozen typed models out, and back again.
+
+A scenario is the single source of truth for a run: the run settings, the teams (units on
+duty, shifts, costs, travel), and the call types (demand, priority, response chain, time on
+scene, backup). Every model is frozen and rejects unknown keys, so a typo is an error
+rather than a silently ignored setting. Time is in minutes from Monday 00:00.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sim.dists import ZERO, Dist
+from sim.errors import ScenarioError
+
+MINUTES_PER_DAY = 1440
+MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+HOURS_PER_WEEK = 168
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def _parse_days(text: str) -> tuple[int, ...]:
+    """'mon-fri', 'sat,sun', 'fri-mon' (wrapping) or 'mon-sun' → sorted weekday indexes."""
+    days: set[int] = set()
+    for part in text.lower().replace(" ", "").split(","):
+        ends = part.split("-")
+        if not part or len(ends) > 2 or any(e not in DAY_NAMES for e in ends):
+            raise ValueError(f"days '{text}' should look like 'mon-fri' or 'sat,sun'")
+        a, b = DAY_NAMES.index(ends[0]), DAY_NAMES.index(ends[-1])
+        days.update((a + i) % 7 for i in range((b - a) % 7 + 1))
+    return tuple(sorted(days))
+
+
+def _parse_clock(text: str) -> int:
+    """'07:00' → 420 minutes after midnight; '24:00' is allowed as an end."""
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if not m or int(m[1]) > 24 or int(m[2]) > 59 or (int(m[1]) == 24 and int(m[2]) > 0):
+        raise ValueError(f"time '{text}' should be HH:MM between 00:00 and 24:00")
+    return int(m[1]) * 60 + int(m[2])
+
+
+class Shift(BaseModel):
+    """Units on duty from ``start`` to ``end`` on the given days (overnight when end < start)."""
+
+    model_config = _FROZEN
+    days: str = "mon-sun"
+    start: str
+    end: str
+    units: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> Shift:
+        _parse_days(self.days)
+        if self.length_min() == 0:
+            raise ValueError(
+                f"shift {self.start}-{self.end} has zero length; for round-the-clock cover "
+                "use start = '00:00', end = '24:00' or the team's units"
+            )
+        return self
+
+    def weekdays(self) -> tuple[int, ...]:
+        return _parse_days(self.days)
+
+    def start_min(self) -> int:
+        return _parse_clock(self.start)
+
+    def length_min(self) -> int:
+        return (_parse_clock(self.end) - self.start_min()) % MINUTES_PER_DAY or (
+            MINUTES_PER_DAY if self.end.strip() == "24:00" and self.start_min() == 0 else 0
+        )
+
+
+class Team(BaseModel):
+    """Responders of one kind: units on duty, what they cost, how long they take to arrive."""
+
+    model_config = _FROZEN
+    units: int | None = Field(default=None, ge=0)
+    shifts: tuple[Shift, ...] = ()
+    cost_per_unit_hour: float = Field(default=0.0, ge=0)
+    fixed_cost_per_year: float = Field(default=0.0, ge=0)
+    overtime_factor: float = Field(default=1.5, ge=0)
+    travel_min: Dist = ZERO
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Team:
+        if self.units is None and not self.shifts:
+            raise ValueError("a team needs units (round the clock) or [[shifts]]")
+        if self.units is not None and self.shifts:
+            raise ValueError("give either units (round the clock) or [[shifts]], not both")
+        return self
+
+    def on_duty(self) -> np.ndarray:
+        """Units on duty in each minute of the week (length 10080), shifts wrapping around."""
+        if self.units is not None:
+            return np.full(MINUTES_PER_WEEK, self.units, dtype=np.int64)
+        delta = np.zeros(MINUTES_PER_WEEK + 1, dtype=np.int64)
+        for shift in self.shifts:
+            for day in shift.weekdays():
+                start = day * MINUTES_PER_DAY + shift.start_min()
+                end = start + shift.length_min()
+                for a, b in _wrap(start, end):
+                    delta[a] += shift.units
+                    delta[b] -= shift.units
+        return np.cumsum(delta[:-1])
+
+    def schedule(self) -> tuple[np.ndarray, np.ndarray]:
+        """Change points of the weekly staffing: (minutes into the week, units from then on)."""
+        level = self.on_duty()
+        change = np.flatnonzero(np.diff(level, prepend=level[-1] - 1))
+        return change.astype(float), level[change]
+
+    def max_units(self) -> int:
+        return int(self.on_duty().max())
+
+
+def _wrap(start: int, end: int) -> list[tuple[int, int]]:
+    """Split [start, end) at the end of the week so it wraps to Monday."""
+    if end <= MINUTES_PER_WEEK:
+        return [(start, end)]
+    return [(start, MINUTES_PER_WEEK), (0, end - MINUTES_PER_WEEK)]
+
+
+class ResponseOption(BaseModel):
+    """One step of a response chain: which team, how many units, how long to wait for it."""
+
+    model_config = _FROZEN
+    team: str
+    units: int = Field(default=1, ge=1)
+    max_wait_min: float | None = Field(default=None, ge=0)
+
+
+class Backup(BaseModel):
+    """The chance that the responding team calls another team to the scene."""
+
+    model_config = _FROZEN
+    team: str
+    probability: float = Field(ge=0, le=1)
+    on_scene_min: Dist | None = None
+
+
+class CallType(BaseModel):
+    """Demand of one kind of call and how the program answers it."""
+
+    model_config = _FROZEN
+    calls_per_day: float = Field(ge=0)
+    hourly: tuple[float, ...] | None = Field(default=None, min_length=24, max_length=24)
+    daily: tuple[float, ...] | None = Field(default=None, min_length=7, max_length=7)
+    hour_of_week: tuple[float, ...] | None = Field(default=None, min_length=168, max_length=168)
+    daily_cv: float = Field(default=0.0, ge=0)
+    priority: int = Field(default=3, ge=1)
+    response: tuple[ResponseOption, ...] = Field(min_length=1)
+    dispatch_delay_min: Dist = ZERO
+    on_scene_min: dict[str, Dist]
+    backup: Backup | None = None
+    no_dispatch_share: float = Field(default=0.0, ge=0, le=1)
+    community_eligible: bool | None = None
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> CallType:
+        if self.hour_of_week is not None and (self.hourly or self.daily):
+            raise ValueError("give hour_of_week (168 values) or hourly/daily factors, not both")
+        for name in ("hourly", "daily", "hour_of_week"):
+            values = getattr(self, name)
+            if values is not None and (min(values) < 0 or sum(values) <= 0):
+                raise ValueError(f"{name} factors must be non-negative with a positive sum")
+        for i, option in enumerate(self.response[:-1]):
+            if option.max_wait_min is None:
+                raise ValueError(
+                    f"response.{i}.max_wait_min: only the last option may wait without limit; "
+                    "set how long a call waits here before moving on (0: at once)"
+                )
+        if self.response[-1].max_wait_min is not None:
+            raise ValueError(
+                "the last response option waits as long as it takes; remove its max_wait_min"
+            )
+        return self
+
+    def profile(self) -> np.ndarray:
+        """Relative demand in each of the 168 hours of the week, averaging 1."""
+        if self.hour_of_week is not None:
+            shape = np.asarray(self.hour_of_week, dtype=float)
+        else:
+            hourly = np.asarray(self.hourly or [1.0] * 24, dtype=float)
+            daily = np.asarray(self.daily or [1.0] * 7, dtype=float)
+            shape = (daily[:, None] * (hourly / hourly.mean())[None, :]).ravel()
+        return shape / shape.mean()
+
+    def teams_used(self) -> list[str]:
+        """Teams this call type may occupy, in order of first mention."""
+        names = [o.team for o in self.response] + ([self.backup.team] if self.backup else [])
+        return list(dict.fromkeys(names))
+
+
+class Provenance(BaseModel):
+    """Where a fitted scenario came from: aggregates only, never a row of the source."""
+
+    model_config = _FROZEN
+    source: str
+    sha256: str | None = None
+    date_start: str | None = None
+    date_end: str | None = None
+    rows_used: int | None = None
+    fitted_with: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+class RunSettings(BaseModel):
+    """The ``[scenario]`` table: what to run and what counts as good service."""
+
+    model_config = _FROZEN
+    name: str
+    description: str | None = None
+    days: float = Field(default=28, gt=0)
+    warmup_days: float = Field(default=0, ge=0)
+    replications: int = Field(default=10, ge=1)
+    seed: int = Field(default=1, ge=0)
+    response_target_min: float | None = Field(default=None, gt=0)
+    targets: dict[str, float] = {}
+    population: int | None = Field(default=None, gt=0)
+    provenance: Provenance | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> RunSettings:
+        if self.warmup_days >= self.days:
+            raise ValueError(
+                f"warmup_days ({self.warmup_days}) must be less than days ({self.days}), "
+                "which includes the warm-up"
+            )
+        return self
+
+    @field_validator("targets")
+    @classmethod
+    def _positive_targets(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = [k for k, t in v.items() if not t > 0]
+        if bad:
+            raise ValueError(f"targets for {', '.join(bad)} must be positive minutes")
+        return v
+
+
+class Scenario(BaseModel):
+    """A whole scenario file: run settings, teams and call types, cross-checked."""
+
+    model_config = _FROZEN
+    scenario: RunSettings
+    teams: dict[str, Team] = Field(min_length=1)
+    call_types: dict[str, CallType] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Scenario:
+        teams = sorted(self.teams)
+        for name, ct in self.call_types.items():
+            where = f"call_types.{name}"
+            for i, option in enumerate(ct.response):
+                _known_team(option.team, teams, f"{where}.response.{i}.team")
+                most = self.teams[option.team].max_units()
+                if 0 < most < option.units:  # zero on duty: calls simply move on
+                    raise ValueError(
+                        f"{where}.response.{i}.units: asks for {option.units} units but team "
+                        f"'{option.team}' never has more than {most}"
+                        " on duty; lower units or add staff"
+                    )
+            if ct.backup is not None:
+                _known_team(ct.backup.team, teams, f"{where}.backup.team")
+            for team in ct.on_scene_min:
+                _known_team(team, teams, f"{where}.on_scene_min.{team}")
+            missing = [
+                t
+                for t in ct.teams_used()
+                if t not in ct.on_scene_min
+                and not (ct.backup and t == ct.backup.team and ct.backup.on_scene_min)
+            ]
+            if missing:
+                raise ValueError(
+                    f"{where}.on_scene_min: no time on scene for team '{missing[0]}'; "
+                    f"add on_scene_min.{missing[0]} = {{ dist = ..., ... }}"
+                )
+            last = ct.response[-1].team
+            if ct.calls_per_day > 0 and self.teams[last].max_units() == 0:
+                raise ValueError(
+                    f"{where}.response: team '{last}' (the last option) never has a unit on duty,"
+                    " so these calls could never be served; give it units or shifts"
+                )
+        for name in self.scenario.targets:
+            if name not in self.call_types:
+                raise ValueError(
+                    f"scenario.targets.{name}: no such call type; call types are "
+                    f"{', '.join(sorted(self.call_types))}"
+                )
+        return self
+
+    @property
+    def team_names(self) -> list[str]:
+        return list(self.teams)
+
+    @property
+    def call_type_names(self) -> list[str]:
+        return list(self.call_types)
+
+    def target_for(self, call_type: str) -> float | None:
+        """Response-time target in minutes for a call type, if any."""
+        return self.scenario.targets.get(call_type, self.scenario.response_target_min)
+
+    def horizon_min(self) -> float:
+        return self.scenario.days * MINUTES_PER_DAY
+
+    def warmup_min(self) -> float:
+        return self.scenario.warmup_days * MINUTES_PER_DAY
+
+    def measured_days(self) -> float:
+        return self.scenario.days - self.scenario.warmup_days
+
+
+def _known_team(team: str, teams: list[str], where: str) -> None:
+    if team not in teams:
+        close = difflib.get_close_matches(team, teams, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"teams are: {', '.join(teams)}"
+        raise ValueError(f"{where}: '{team}' is not a team; {hint}")
+
+
+# ---------------------------------------------------------------------------- load / dump
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    # pydantic puts the discriminator tag into the location of a tagged union member.
+    tags = {"exponential", "lognormal", "gamma", "weibull", "constant", "empirical"}
+    return ".".join(str(p) for p in loc if p not in tags and not str(p).startswith("function-"))
+
+
+def validation_line(err: ValidationError) -> tuple[str, str]:
+    """(where, what) for the first error of a pydantic ValidationError, for one-line output."""
+    first = err.errors(include_url=False)[0]
+    where, msg = _loc(tuple(first["loc"])), str(first["msg"])
+    msg = msg.removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        msg = "unknown key; check the spelling against the scenario format in README.md"
+    elif first["type"] == "missing":
+        msg = "required key is missing"
+    if not where and re.match(r"^[\w.]+: ", msg):
+        where, msg = msg.split(": ", 1)
+    return where, msg
+
+
+def from_dict(data: Mapping[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate a plain mapping as a scenario, raising :class:`ScenarioError` on any problem."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        where, what = validation_line(err)
+        raise ScenarioError(what, where=f"{source}: {where}" if where else source) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario TOML file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError("file not found", where=str(path)) from None
+    except (UnicodeDecodeError, IsADirectoryError):
+        raise ScenarioError("not a TOML text file", where=str(path)) from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(
+            f"not valid TOML ({err})", where=str(path), hint="fix the syntax at that line"
+        ) from None
+    return from_dict(data, source=str(path))
+
+
+def to_dict(scn: Scenario) -> dict[str, Any]:
+    """Plain data for a scenario, as a TOML file would hold it (no None values)."""
+    return scn.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def dumps(scn: Scenario) -> str:
+    """The scenario as TOML text; ``load(dumps(s)) == s``."""
+    return tomli_w.dumps(to_dict(scn))
+
+
+# ------------------------------------------------------------------------ dotted overrides
+
+
+def _paths(node: Any, prefix: str = "") -> list[str]:
+    """Every dotted path to a leaf of plain data (for suggesting the nearest to a typo)."""
+    if isinstance(node, dict):
+        items: list[tuple[str, Any]] = [(str(k), v) for k, v in node.items()]
+    elif isinstance(node, list):
+        items = [(str(i), v) for i, v in enumerate(node)]
+    else:
+        return [prefix]
+    out = [prefix] if prefix else []
+    for key, value in items:
+        out.extend(_paths(value, f"{prefix}.{key}" if prefix else key))
+    return out
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``value`` at a dotted ``path`` (list items by index) inside plain data, in place."""
+    node: Any = data
+    keys = path.split(".")
+    for depth, key in enumerate(keys):
+        last = depth == len(keys) - 1
+        if isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            if last:
+                node[int(key)] = value
+            node = node[int(key)]
+        elif isinstance(node, dict) and key in node:
+            if last:
+                node[key] = value
+            node = node[key]
+        else:
+            near = difflib.get_close_matches(path, _paths(data), n=3, cutoff=0.5)
+            hint = f"nearest: {', '.join(near)}" if near else "see README.md for the format"
+            raise ScenarioError(f"'{path}' names no value in the scenario", hint=hint)
+
+
+def with_overrides(scn: Scenario, overrides: Mapping[str, Any], source: str = "") -> Scenario:
+    """A new scenario with values replaced at dotted paths, validated like a file."""
+    data = scn.model_dump(mode="json", by_alias=True)
+    for path, value in overrides.items():
+        set_path(data, path, value)
+    label = source or "override " + ", ".join(f"{k}={v}" for k, v in overrides.items())
+    return from_dict(_drop_none(data), source=label)
+
+
+def _drop_none(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _drop_none(v) for k, v in node.items() if v is not None}
+    if isinstance(node, list):
+        return [_drop_none(v) for v in node]
+    return node
+
+
+def offered_load(scn: Scenario) -> dict[str, float]:
+    """Mean busy units each team would need if every call went to its first option (Erlangs).
+
+    A rough capacity check (ignores fallback, backup and no-dispatch calls' shares only
+    where stated); used to say plainly when demand exceeds what a team can ever serve.
+    """
+    load = dict.fromkeys(scn.teams, 0.0)
+    for ct in scn.call_types.values():
+        first = ct.response[0]
+        busy = first.units * (
+            scn.teams[first.team].travel_min.mean() + ct.on_scene_min[first.team].mean()
+        )
+        load[first.team] += ct.calls_per_day * (1 - ct.no_dispatch_share) * busy / MINUTES_PER_DAY
+    return load
+
+
+def mean_units(team: Team) -> float:
+    """Average units on duty over the week."""
+    return float(team.on_duty().mean())
+
+
+__all__ = [
+    "Backup",
+    "CallType",
+    "Provenance",
+    "ResponseOption",
+    "RunSettings",
+    "Scenario",
+    "Shift",
+    "Team",
+    "dumps",
+    "from_dict",
+    "load_scenario",
+    "mean_units",
+    "offered_load",
+    "set_path",
+    "to_dict",
+    "with_overrides",
+]

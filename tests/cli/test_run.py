@@ -1,0 +1,108 @@
+"""`sim run` and `sim check` through Typer's CliRunner, and the JSON summary contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app, main
+
+runner = CliRunner()
+FAST = ["--days", "8", "--replications", "3"]
+
+TIME_KEYS = {"mean", "p50", "p90", "p95", "ci95"}
+
+
+def run_json(demo: Path, *args: str) -> dict:
+    result = runner.invoke(app, ["run", str(demo), *FAST, "--json", "-", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_json_summary_holds_the_documented_contract(demo_path: Path) -> None:
+    s = run_json(demo_path)
+    top = {"scenario", "seed", "replications", "days", "warmup_days", "calls", "response_min",
+           "wait_min", "teams", "call_types", "cost"}  # fmt: skip
+    assert top <= set(s)
+    assert s["replications"] == 3 and s["days"] == 8
+    assert TIME_KEYS <= set(s["response_min"])
+    assert TIME_KEYS | {"p_wait"} <= set(s["wait_min"])
+    lo, hi = s["response_min"]["ci95"]
+    assert lo <= s["response_min"]["mean"] <= hi
+    for team in s["teams"].values():
+        assert {"calls", "busy_unit_hours", "staffed_unit_hours", "utilization", "cost",
+                "response_min", "wait_min"} <= set(team)  # fmt: skip
+        assert 0 <= team["utilization"] <= 1
+        assert team["busy_unit_hours"] <= team["staffed_unit_hours"]
+    for ct in s["call_types"].values():
+        assert {"calls", "served_by", "fallback_share", "unserved", "within_target",
+                "response_min", "wait_min"} <= set(ct)  # fmt: skip
+        assert sum(ct["served_by"].values()) <= 1 + 1e-9
+    assert {"total", "per_year", "per_call"} <= set(s["cost"])
+    assert s["cost"]["total"] == pytest.approx(sum(t["cost"] for t in s["teams"].values()))
+
+
+def test_same_seed_gives_identical_json(demo_path: Path) -> None:
+    assert run_json(demo_path, "--seed", "5") == run_json(demo_path, "--seed", "5")
+    assert run_json(demo_path, "--seed", "5") != run_json(demo_path, "--seed", "6")
+
+
+def test_terminal_summary_and_events(demo_path: Path, tmp_path: Path) -> None:
+    events = tmp_path / "calls.parquet"
+    out = tmp_path / "summary.json"
+    result = runner.invoke(
+        app, ["run", str(demo_path), *FAST, "--events", str(events), "--json", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Teams" in result.stdout and "community" in result.stdout
+    frame = pd.read_parquet(events)
+    summary = json.loads(out.read_text())
+    assert set(frame["replication"]) == {0, 1, 2}
+    measured = frame[frame["arrival"] >= 2 * 1440]
+    assert len(measured) / 3 == pytest.approx(summary["calls"])
+    assert set(frame["state"]) <= {"served", "no_dispatch", "waiting"}
+    csv = tmp_path / "calls.csv"
+    assert runner.invoke(app, ["run", str(demo_path), *FAST, "--events", str(csv)]).exit_code == 0
+    assert len(pd.read_csv(csv)) == len(frame)
+
+
+def test_check(demo_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(demo_path)])
+    assert result.exit_code == 0 and result.stdout.startswith("ok:")
+
+
+def test_user_mistakes_exit_2_with_one_line(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(demo_path.read_text().replace("units = 16", "units = -16"))
+    result = runner.invoke(app, ["run", str(bad)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "teams.police.units" in lines[0]
+    # Typer's own usage errors go through main(), which also keeps them to one line.
+    for argv in (["run", str(tmp_path / "nope.toml")], ["run", str(demo_path), "--days", "x"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("error:")
+
+
+def test_unwritable_output_fails_before_running(demo_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "dir" / "out.json"
+    result = runner.invoke(app, ["run", str(demo_path), *FAST, "--json", str(target)])
+    assert result.exit_code == 2 and "folder does not exist" in result.stderr
+    assert not target.exists()
+
+
+def test_overload_is_reported_plainly(demo_path: Path, tmp_path: Path) -> None:
+    thin = tmp_path / "thin.toml"
+    thin.write_text(demo_path.read_text().replace("units = 16", "units = 6"))
+    result = runner.invoke(app, ["run", str(thin), *FAST, "--json", str(tmp_path / "o.json")])
+    assert result.exit_code == 0
+    assert "Demand exceeds capacity" in result.stdout
+    summary = json.loads((tmp_path / "o.json").read_text())
+    assert summary["unserved"] > 100 and summary["warnings"]
