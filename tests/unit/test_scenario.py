@@ -96,9 +96,7 @@ def test_profile_forms_average_one() -> None:
     assert prof[4 * 24 + 23] / prof[0 * 24 + 23] == pytest.approx(2)
     del ct["hourly"], ct["daily"]
     ct["hour_of_week"] = list(np.arange(168) % 24 + 1.0)
-    assert from_dict(data).call_types["behavioral_health"].profile()[23] == pytest.approx(
-        24 / 12.5
-    )
+    assert from_dict(data).call_types["behavioral_health"].profile()[23] == pytest.approx(24 / 12.5)
 
 
 def test_dump_load_round_trip() -> None:
