@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -91,6 +92,21 @@ def run(
     events: Annotated[
         Path | None, typer.Option(help="Write every call's record to PATH (.csv or .parquet).")
     ] = None,
+    replay: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Replay the calls of this CFS export."),
+    ] = None,
+    replay_on_scene: Annotated[
+        bool, typer.Option(help="With --replay: use the export's recorded on-scene times.")
+    ] = False,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Column mapping TOML for --replay."),
+    ] = None,
+    taxonomy: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Call-type taxonomy TOML for --replay."),
+    ] = None,
 ) -> None:
     """Simulate a scenario: response, wait, utilization and cost over its replications."""
     with user_errors():
@@ -98,14 +114,29 @@ def run(
         for path in (events, None if json_out in (None, "-") else Path(json_out)):
             if path is not None:
                 check_writable(path)
+        if replay_on_scene and replay is None:
+            raise SimError("--replay-on-scene needs --replay CALLS.csv", hint="add --replay")
         reps = scn.scenario.replications
         with _progress(reps) as progress:
             task = progress.add_task("replications", total=reps)
-            result = run_scenario(
-                scn,
-                keep_records=events is not None,
-                on_replication=lambda _: progress.advance(task),
-            )
+            if replay is not None:
+                from sim.fit.replay import load_replay, run_replay
+
+                history = load_replay(scn, replay, mapping, taxonomy)
+                typer.echo(history.note(), err=True)
+                result = run_replay(
+                    scn,
+                    history,
+                    on_scene=replay_on_scene,
+                    keep_records=events is not None,
+                    on_replication=lambda _: progress.advance(task),
+                )
+            else:
+                result = run_scenario(
+                    scn,
+                    keep_records=events is not None,
+                    on_replication=lambda _: progress.advance(task),
+                )
         if events is not None:
             write_events(result.records, events)
         if json_out is not None:
@@ -128,6 +159,349 @@ def check(scenario: ScenarioPath) -> None:
         typer.echo(f"ok: {scenario} — {len(scn.teams)} teams, {len(scn.call_types)} call types")
         for line in parts:
             typer.echo(f"  {line}")
+
+
+@app.command()
+def compare(
+    cities: Annotated[
+        list[Path],
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="City scenario files."),
+    ],
+    program: Annotated[
+        Path,
+        typer.Option(exists=True, dir_okay=False, readable=True, help="Program template TOML."),
+    ],
+    replications: Annotated[int | None, typer.Option(min=1, help="Override replications.")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Override the seed.")] = None,
+    days: Annotated[
+        float | None, typer.Option(min=0.01, help="Override days (incl. warm-up).")
+    ] = None,
+    csv_out: Annotated[
+        str | None, typer.Option("--csv", help="Write one row per city to PATH, or - for stdout.")
+    ] = None,
+    json_out: Annotated[
+        str | None,
+        typer.Option("--json", help="Write the comparison JSON to PATH, or - for stdout."),
+    ] = None,
+) -> None:
+    """Each city without and with a program, paired by common random numbers."""
+    from sim.compare import compare as compare_cities
+    from sim.compare import comparison_table, to_csv, to_json
+    from sim.program import load_program
+
+    with user_errors():
+        prog = load_program(program)
+        scns = [(str(p), _settings(load_scenario(p), replications, seed, days, str(p)))
+                for p in cities]  # fmt: skip
+        for out in (csv_out, json_out):
+            if out not in (None, "-"):
+                check_writable(Path(out))
+        total = sum(s.scenario.replications for _, s in scns)  # paired replications
+        with _progress(total) as progress:
+            task = progress.add_task("paired replications", total=total)
+            result = compare_cities(scns, prog, on_replication=lambda _: progress.advance(task))
+        if csv_out is not None:
+            write_text(csv_out, to_csv(result))
+        if json_out is not None:
+            write_text(json_out, to_json(result))
+        if "-" not in (csv_out, json_out):
+            stdout_console().print(comparison_table(result))
+        for city in result.cities:
+            for warning in city.warnings:
+                typer.echo(f"warning: {warning}", err=True)
+
+
+@app.command()
+def report(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="Scenario TOML (runs it) or results JSON (run, compare or sweep).",
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
+    replications: Annotated[int | None, typer.Option(min=1, help="Override replications.")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Override the seed.")] = None,
+    days: Annotated[
+        float | None, typer.Option(min=0.01, help="Override days (incl. warm-up).")
+    ] = None,
+) -> None:
+    """Write one self-contained HTML report for planners (opens without a network)."""
+    from sim.report.html import report_for_results, report_for_scenario
+
+    with user_errors():
+        check_writable(output)
+        if source.suffix.lower() == ".json":
+            html = report_for_results(source)
+        else:
+            scn = _settings(load_scenario(source), replications, seed, days, str(source))
+            with _progress(scn.scenario.replications) as progress:
+                task = progress.add_task("replications", total=scn.scenario.replications)
+                html = report_for_scenario(scn, on_replication=lambda _: progress.advance(task))
+        write_text(output, html)
+        typer.echo(f"wrote {output}")
+
+
+# ------------------------------------------------------------------ sweep and optimize
+
+
+def _executor_options_help() -> str:
+    return "Local worker processes (default: one per core; 1 runs in this process)."
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioPath,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--vary",
+            help="PATH=VALUES, e.g. teams.community.shifts.0.units=1..6, =1,2,4 or "
+            "=0.5..2.0:0.5; several make a grid.",
+        ),
+    ] = None,
+    sweep_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", exists=True, dir_okay=False, help="Sweep file: [grid] or [[variants]]."
+        ),
+    ] = None,
+    baseline: Annotated[
+        str | None, typer.Option(help="Variant the others are compared with (default: first).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Results: .csv or .parquet (plus .json beside), or .json."
+        ),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Finish an interrupted sweep saved in --out.")
+    ] = False,
+    workers: Annotated[int | None, typer.Option(min=1, help=_executor_options_help())] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(help="Run on Dask: 'local' starts a LocalCluster, or tcp://HOST:8786."),
+    ] = None,
+    replications: Annotated[int | None, typer.Option(min=1, help="Override replications.")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Override the seed.")] = None,
+    days: Annotated[
+        float | None, typer.Option(min=0.01, help="Override days (incl. warm-up).")
+    ] = None,
+    independent: Annotated[
+        bool,
+        typer.Option("--independent", help="Give each variant its own random numbers (unpaired)."),
+    ] = False,
+    frontier: Annotated[
+        str | None,
+        typer.Option(help="Service measure for the Pareto front, e.g. response_min.p90."),
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Write the Pareto front as a PNG (needs --frontier).")
+    ] = None,
+) -> None:
+    """Run variants of a scenario (a grid or a sweep file) with common random numbers."""
+    from sim.executors import make_executor
+    from sim.frontier import frontier_table, plot_frontier
+    from sim.sweep import (
+        SweepError,
+        SweepSpec,
+        build_sweep,
+        check_output,
+        grid,
+        journal_path,
+        json_path,
+        load_sweep_file,
+        parse_vary,
+        run_sweep,
+        sweep_table,
+    )
+
+    with user_errors():
+        scn = _settings(load_scenario(scenario), replications, seed, days, str(scenario))
+        if vary and sweep_file:
+            raise SweepError("give --vary or --file, not both", hint="put every axis in one")
+        spec = (
+            load_sweep_file(sweep_file)
+            if sweep_file
+            else SweepSpec(grid([parse_vary(v) for v in vary or []]))
+        )
+        if plot is not None and frontier is None:
+            frontier = "response_min.p90"
+        the_sweep = build_sweep(
+            scn,
+            spec.variants,
+            baseline=baseline or spec.baseline,
+            measures=[frontier] if frontier else [],
+            crn=not independent,
+        )
+        if out is not None:
+            check_output(out)
+        if plot is not None:
+            check_writable(plot)
+        total = the_sweep.replications * len(the_sweep.variants)
+        done = [0]
+        with make_executor(workers, dask) as executor, _progress(total) as progress:
+            task = progress.add_task(f"{len(the_sweep.variants)} variants", total=total)
+
+            def advance(n: int, _total: int) -> None:
+                done[0] = n
+                progress.update(task, completed=n)
+
+            try:
+                result = run_sweep(the_sweep, executor, out=out, resume=resume, on_result=advance)
+            except KeyboardInterrupt:
+                saved = (
+                    f"{done[0]} of {total} replications are saved in {journal_path(out)}; "
+                    "run the same command with --resume to finish the rest"
+                    if out is not None
+                    else "nothing was saved (give -o PATH to keep results and resume)"
+                )
+                typer.echo(f"interrupted — {saved}", err=True)
+                raise typer.Exit(130) from None
+        console = stdout_console()
+        console.print(sweep_table(result, [frontier] if frontier else None))
+        if frontier is not None:
+            console.print(frontier_table(result.rows, frontier))
+        if plot is not None and frontier is not None:
+            plot_frontier(result.rows, frontier, plot, title=scn.scenario.name)
+        if out is not None:
+            more = "" if out.suffix.lower() == ".json" else f" and {json_path(out)}"
+            typer.echo(
+                f"wrote {out}{more} ({result.ran} replications run, "
+                f"{total - result.ran} from the journal)",
+                err=True,
+            )
+
+
+@app.command()
+def fit(
+    calls: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Calls-for-service export.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Scenario TOML to write.")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Column mapping TOML (else a preset)."),
+    ] = None,
+    taxonomy: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Call-type taxonomy TOML."),
+    ] = None,
+    program: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Apply this program template."),
+    ] = None,
+    start: Annotated[
+        datetime | None, typer.Option(help="First day of the window (YYYY-MM-DD).")
+    ] = None,
+    end: Annotated[datetime | None, typer.Option(help="Day after the window (YYYY-MM-DD).")] = None,
+    agency: Annotated[
+        list[str] | None, typer.Option(help="Keep only this agency (repeatable).")
+    ] = None,
+    include_officer_initiated: Annotated[
+        bool, typer.Option(help="Keep officer-initiated activity.")
+    ] = False,
+    police_units: Annotated[
+        int | None, typer.Option(min=1, help="Units (else square-root staffing).")
+    ] = None,
+    durations_from: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True, dir_okay=False, help="Borrow times the export lacks from this scenario."
+        ),
+    ] = None,
+    smoothing: Annotated[
+        str, typer.Option(help="Hour-of-week smoothing: auto, none, kernel, product.")
+    ] = "auto",
+    name: Annotated[str | None, typer.Option(help="Scenario name.")] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Print the fit report and write it as JSON here.")
+    ] = None,
+) -> None:
+    """Fit a scenario from a 911 calls-for-service export (aggregates only)."""
+    with user_errors():
+        from sim.fit.cli_support import fit_command
+
+        fit_command(
+            calls, output, mapping=mapping, taxonomy=taxonomy, program=program, start=start,
+            end=end, agency=agency, include_officer_initiated=include_officer_initiated,
+            police_units=police_units, durations_from=durations_from, smoothing=smoothing,
+            name=name, report=report, console=stdout_console(),
+        )  # fmt: skip
+
+
+@app.command()
+def optimize(
+    scenario: ScenarioPath,
+    team: Annotated[str, typer.Option(help="The team whose shifts are planned.")],
+    target: Annotated[
+        list[str],
+        typer.Option(
+            help="MEASURE<=VALUE[@SHARE], e.g. 'eligible.response_min.p90<=20@95%' "
+            "(in 95% of replications) or 'teams.police.utilization<=0.6' (on average)."
+        ),
+    ],
+    block_hours: Annotated[int, typer.Option(help="Length of a shift block in hours.")] = 4,
+    by_day: Annotated[
+        bool, typer.Option("--by-day", help="Plan each day of the week separately.")
+    ] = False,
+    max_units: Annotated[int, typer.Option(min=1, help="Most units in any block.")] = 50,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the optimized scenario (TOML).")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help=_executor_options_help())] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(help="Run on Dask: 'local' starts a LocalCluster, or tcp://HOST:8786."),
+    ] = None,
+    replications: Annotated[int | None, typer.Option(min=1, help="Override replications.")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Override the seed.")] = None,
+    days: Annotated[
+        float | None, typer.Option(min=0.01, help="Override days (incl. warm-up).")
+    ] = None,
+) -> None:
+    """Least-cost shifts for a team that meet service targets (Erlang C start, then simulation)."""
+    from sim.executors import make_executor
+    from sim.optimize import Blocks, apply_plan, check_inputs, optimize, parse_target, result_tables
+    from sim.scenario import dumps
+
+    with user_errors():
+        base = load_scenario(scenario)
+        scn = _settings(base, replications, seed, days, str(scenario))
+        targets = [parse_target(t) for t in target]
+        blocks = Blocks(block_hours, by_day)
+        check_inputs(scn, team, targets)
+        if out is not None:
+            check_writable(out)
+        with make_executor(workers, dask) as executor:
+            try:
+                result = optimize(
+                    scn,
+                    team,
+                    targets,
+                    executor,
+                    blocks=blocks,
+                    max_units=max_units,
+                    log=lambda line: err_console.print(line, highlight=False),
+                )
+            except KeyboardInterrupt:
+                typer.echo("interrupted — no plan written", err=True)
+                raise typer.Exit(130) from None
+        stdout_console().print(result_tables(result))
+        if out is not None:
+            head = (
+                f"# Optimized by sim optimize for team '{team}': "
+                + "; ".join(t.text for t in targets)
+                + f"\n# from {scenario}, {scn.scenario.replications} replications, "
+                f"seed {scn.scenario.seed}\n"
+            )
+            plan = apply_plan(base, team, blocks, result.best.units)  # the file's own settings
+            write_text(out, head + dumps(plan))
+            typer.echo(f"wrote {out}", err=True)
 
 
 def main(argv: list[str] | None = None) -> int:

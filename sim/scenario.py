@@ -118,7 +118,7 @@ class Team(BaseModel):
     def schedule(self) -> tuple[np.ndarray, np.ndarray]:
         """Change points of the weekly staffing: (minutes into the week, units from then on)."""
         level = self.on_duty()
-        change = np.flatnonzero(np.diff(level, prepend=level[-1] - 1))
+        change = np.flatnonzero(np.diff(level, prepend=-1))  # levels ≥ 0: minute 0 always kept
         return change.astype(float), level[change]
 
     def max_units(self) -> int:

@@ -64,7 +64,9 @@ def hourly_rates(ct: CallType, horizon: float, rng: np.random.Generator) -> np.n
     hours = int(np.ceil(horizon / 60.0))
     base = ct.calls_per_day / MINUTES_PER_DAY * ct.profile()
     rates = np.resize(base, hours)
-    if ct.daily_cv > 0:
+    if (
+        ct.daily_cv > 1e-9
+    ):  # below this the multiplier is 1 to double precision (and 1/cv² overflows)
         k = 1.0 / ct.daily_cv**2
         days = int(np.ceil(hours / 24))
         rates = rates * np.repeat(rng.gamma(k, 1.0 / k, days), 24)[:hours]

@@ -23,20 +23,52 @@ Dispatch rules:
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import deque
 from collections.abc import Callable
+from heapq import heappop, heappush
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
+from simpy.events import NORMAL, Event
 
 from sim.model.calls import CallStream
 from sim.records import NO_TEAM, Records, State
 from sim.scenario import MINUTES_PER_WEEK, Scenario
 
 _SERVED, _NO_DISPATCH, _WAITING = int(State.SERVED), int(State.NO_DISPATCH), int(State.WAITING)
+
+# Speed. The engine costs about two microseconds per call, within 3× of a bare heapq event
+# loop doing the same M/M/c work (benchmarks/README.md). The tricks, each explained where used:
+# * events are bare `_Due` objects pushed straight onto the Environment's queue instead of
+#   Timeouts, their callback lists are built once and shared, and the arrival event is
+#   re-armed for the next call instead of making a new one;
+# * the work done once per call (ready, offer, dispatch, clear, serve) lives in closures over
+#   local variables (`Dispatcher._hot_path`); the rarer events (wait limits, backups, shift
+#   changes) stay plain methods working on the same lists;
+# * per-call inputs and outputs are Python lists, since indexing numpy scalars is slow, and
+#   dispatch stores only what later events read (state, level, time): a clear event's
+#   callback is specific to (team, units), and `records` derives the team, units, on-scene
+#   and clear columns with numpy after the run.
+
+
+class _Due(Event):
+    """A SimPy event that is triggered (successful) from the moment it is scheduled.
+
+    It plays the part of :class:`simpy.events.Timeout` at under half the cost:
+    ``Timeout.__init__`` checks the delay, sets five attributes and calls
+    ``Environment.schedule``; a ``_Due`` is made with ``object.__new__`` (no ``__init__``),
+    gets the three attributes ``Environment.step`` uses (``callbacks``, ``_value``, ``_ok``,
+    always set in that order, so every instance has the same layout and CPython's attribute
+    caches stay hit: ~7% of the run time against class-level defaults), and is pushed onto
+    ``env._queue`` as ``Environment.schedule`` would push it. ``Environment.run`` then
+    processes it like any other event. Its ``callbacks`` list is shared between events of
+    one kind, which is safe because ``step`` swaps the list out and only iterates over it.
+    """
+
+
+_new = object.__new__
+_Callback = Callable[[_Due], None]
 
 
 def staffing_changes(scn: Scenario, horizon: float) -> list[list[tuple[float, int]]]:
@@ -59,6 +91,9 @@ class Dispatcher:
 
     def __init__(self, scn: Scenario, calls: CallStream, horizon: float) -> None:
         self.env = simpy.Environment()
+        # The Environment's event heap and id counter, for pushing `_Due` events directly.
+        self._queue = self.env._queue
+        self._eid = self.env._eid
         self.horizon = horizon
         teams = scn.team_names
         n_teams = len(teams)
@@ -83,35 +118,169 @@ class Dispatcher:
         self.changes = staffing_changes(scn, horizon)
         self.change_at = [0] * n_teams
         # Per-call inputs as Python lists: indexing numpy scalars in the hot path is slow.
+        # Travel and on-scene times are one list per team (``travel[team][call]``): a
+        # calls × teams ``tolist()`` would build a small list for every call.
         self.calls = calls
         self.ready = calls.ready.tolist()
         self.ctype = calls.call_type.tolist()
         self.priority = calls.priority.tolist()
-        self.travel = calls.travel.tolist()
-        self.on_scene_time = calls.on_scene.tolist()
-        self.backup = calls.backup.tolist()
-        self.b_travel = calls.backup_travel.tolist()
-        self.b_on_scene_time = calls.backup_on_scene.tolist()
-        # Per-call outputs.
+        self.travel = [calls.travel[:, t].tolist() for t in range(n_teams)]
+        self.on_scene_time = [calls.on_scene[:, t].tolist() for t in range(n_teams)]
+        # Backups and calls needing no unit are rare: a set and a loop beat whole-column lists.
+        self.backup = set(np.flatnonzero(calls.backup).tolist())
+        # Per-call outputs that the dispatcher reads back; `records` derives the rest.
+        # Backup dispatches go in a dict, for the same reason.
         n = len(calls)
-        nan = math.nan
-        self.state = np.where(calls.no_dispatch, _NO_DISPATCH, _WAITING).tolist()
+        self.state = [_WAITING] * n
+        for i in np.flatnonzero(calls.no_dispatch).tolist():
+            self.state[i] = _NO_DISPATCH
         self.cur_level = [-1] * n
-        self.team = [NO_TEAM] * n
-        self.units = [0] * n
-        self.dispatch = [nan] * n
-        self.on_scene = [nan] * n
-        self.clear = [nan] * n
-        self.b_dispatch = [nan] * n
-        self.b_on_scene = [nan] * n
-        self.b_clear = [nan] * n
+        self.dispatch = [math.nan] * n
+        self.b_dispatch: dict[int, float] = {}
         self.order = np.flatnonzero(~calls.no_dispatch).tolist()
-        self.next = 0
+        # One shared callback list per kind of event (see `_Due`); the hot ones, and the
+        # per-(team, units) clear callbacks, come from `_hot_path`.
+        self._wait_cbs: list[_Callback] = [self._on_wait_limit]
+        self._backup_cbs: list[_Callback] = [self._on_backup_request]
+        self._shift_cbs: list[_Callback] = [self._on_shift]
+        self._ready_cbs: list[_Callback] = []
+        most = [1] * n_teams  # the most units of each team one call can hold
+        for chain, chain_units in zip(self.chain_team, self.chain_units, strict=True):
+            for t, u in zip(chain, chain_units, strict=True):
+                most[t] = max(most[t], u)
+        self._clear_cbs: list[list[list[_Callback]]] = [[[] for _ in range(m + 1)] for m in most]
+        self._offer, self._dispatch, self._serve = self._hot_path()
 
     # ------------------------------------------------------------------ scheduling helpers
 
-    def _at(self, delay: float, value: int, callback: Callable[[Timeout], None]) -> None:
-        Timeout(self.env, delay, value).callbacks.append(callback)
+    def _after(self, delay: float, value: int, callbacks: list[_Callback]) -> None:
+        """Schedule an event ``delay`` minutes from now, as ``Timeout(env, delay, value)``.
+
+        The time is computed as ``Environment.schedule`` computes it (``now + delay``), so
+        events fall at exactly the same floating-point instants as with a Timeout; ids come
+        from the Environment's own counter, so ties still go first scheduled, first run.
+        """
+        ev = _new(_Due)
+        ev.callbacks = callbacks
+        ev._value = value
+        ev._ok = True
+        heappush(self._queue, (self.env._now + delay, NORMAL, next(self._eid), ev))
+
+    def _hot_path(
+        self,
+    ) -> tuple[Callable[[int, int], None], Callable[[int, int, int], None], Callable[[int], None]]:
+        """Build the once-per-call callbacks as closures; return (offer, dispatch, serve).
+
+        Speed trick: everything they touch is bound to a local of this function first, so
+        inside them a lookup is one closure-cell load instead of ``self.`` plus an attribute
+        lookup, and calls between them are plain function calls. The lists are the
+        dispatcher's own (shared, not copied), so the methods for the rarer events see and
+        change the same state. The arrival callback goes into ``_ready_cbs`` and one clear
+        callback per (team, units) into ``_clear_cbs[team][units]``.
+        """
+        env, sim_queue, eid = self.env, self._queue, self._eid
+        order, ready, ctype, priority = self.order, self.ready, self.ctype, self.priority
+        chain_units = self.chain_units
+        # (team, units, max wait) of each option of each call type: one lookup, not three.
+        options = [
+            list(zip(*chains, strict=True))
+            for chains in zip(self.chain_team, self.chain_units, self.chain_wait, strict=True)
+        ]
+        free, live, queues, leaving = self.free, self.live, self.queue, self.leaving
+        state, cur_level, dispatched_at = self.state, self.cur_level, self.dispatch
+        travel, on_scene_time, backup = self.travel, self.on_scene_time, self.backup
+        ready_cbs, clear_cbs = self._ready_cbs, self._clear_cbs
+        backup_cbs, wait_cbs = self._backup_cbs, self._wait_cbs
+        release, dispatch_backup, after = self._release, self._dispatch_backup, self._after
+        n_order = len(order)
+        inf = math.inf
+
+        def on_ready(event: _Due) -> None:
+            """Call ``order[k]`` reaches the dispatcher; the event's value is k."""
+            k = event._value + 1
+            if k < n_order:  # one pending arrival at a time: schedule the next one
+                # `_after(ready - now, k, ready_cbs)`, inlined, re-arming this very event:
+                # `step` has already swapped out its callbacks and afterwards only reads
+                # `_ok`, so one arrival event object serves every call in turn.
+                now = env._now
+                event.callbacks = ready_cbs
+                event._value = k
+                heappush(sim_queue, (now + (ready[order[k]] - now), NORMAL, next(eid), event))
+            offer(order[k - 1], 0)
+
+        def offer(i: int, lv: int) -> None:
+            """Put call i to option ``lv`` of its chain: dispatch, queue, or move on."""
+            t, u, wait = options[ctype[i]][lv]
+            cur_level[i] = lv
+            if live[t] == 0 and free[t] >= u:
+                dispatch(i, t, u)
+                return
+            if wait == 0:
+                offer(i, lv + 1)
+                return
+            heappush(queues[t], (priority[i], ready[i], i, lv))
+            live[t] += 1
+            if free[t]:
+                serve(t)
+            if wait != inf and state[i] == _WAITING:
+                after(wait, i, wait_cbs)
+
+        def dispatch(i: int, t: int, u: int) -> None:
+            """Send u units of team t to call i (already at the option its level says)."""
+            now = env._now
+            free[t] -= u
+            state[i] = _SERVED
+            dispatched_at[i] = now
+            arrive = now + travel[t][i]  # `records` repeats these two sums for its columns
+            done = arrive + on_scene_time[t][i]
+            ev = _new(_Due)  # `_after(done - now, i, clear_cbs[t][u])`, inlined
+            ev.callbacks = clear_cbs[t][u]
+            ev._value = i  # not read: the callback knows (t, u); set for a uniform layout
+            ev._ok = True
+            heappush(sim_queue, (now + (done - now), NORMAL, next(eid), ev))
+            if i in backup:
+                after(arrive - now, i, backup_cbs)
+
+        def clear_callback(t: int, u: int) -> _Callback:
+            """The callback for u units of team t clearing a call."""
+
+            def on_clear(event: _Due) -> None:
+                """u units of team t clear a call."""
+                if leaving[t]:
+                    release(t, u)
+                else:  # `_release` with no unit waiting to go off duty, inlined
+                    free[t] += u
+                    if queues[t]:
+                        serve(t)
+
+            return on_clear
+
+        def serve(t: int) -> None:
+            """Dispatch from the head of team t's queue while enough units are free."""
+            q = queues[t]
+            while q:
+                _, _, job, lv = q[0]
+                if job >= 0:
+                    if state[job] != _WAITING or cur_level[job] != lv:
+                        heappop(q)  # stale: served or moved on from this option already
+                        continue
+                    u = chain_units[ctype[job]][lv]
+                else:
+                    u = 1
+                if free[t] < u:
+                    return
+                heappop(q)
+                live[t] -= 1
+                if job >= 0:
+                    dispatch(job, t, u)
+                else:
+                    dispatch_backup(-job - 1, t)
+
+        ready_cbs.append(on_ready)
+        for t, by_units in enumerate(clear_cbs):
+            for u, cbs in enumerate(by_units):
+                cbs.append(clear_callback(t, u))
+        return offer, dispatch, serve
 
     def run(self) -> None:
         """Simulate from time 0 to the horizon."""
@@ -119,42 +288,15 @@ class Dispatcher:
             self.level[t] = self.free[t] = seq[0][1]
             self._next_shift(t)
         if self.order:
-            self._at(self.ready[self.order[0]], 0, self._on_ready)
+            self._after(self.ready[self.order[0]], 0, self._ready_cbs)
         self.env.run(until=self.horizon)
         for t, lv in enumerate(self.leaving):
             self.overtime.extend((t, end, self.horizon) for end in lv)
 
     # ------------------------------------------------------------------------------ events
+    # The once-per-call work (ready, offer, dispatch, clear, serve) is in `_hot_path`.
 
-    def _on_ready(self, event: Timeout) -> None:
-        i = self.order[self.next]
-        self.next += 1
-        if self.next < len(self.order):
-            nxt = self.ready[self.order[self.next]]
-            self._at(nxt - self.env._now, 0, self._on_ready)
-        self._offer(i, 0)
-
-    def _offer(self, i: int, lv: int) -> None:
-        """Put call i to option ``lv`` of its chain: dispatch, queue, or move on."""
-        ct = self.ctype[i]
-        t = self.chain_team[ct][lv]
-        u = self.chain_units[ct][lv]
-        self.cur_level[i] = lv
-        if self.live[t] == 0 and self.free[t] >= u:
-            self._dispatch(i, t, lv, u)
-            return
-        wait = self.chain_wait[ct][lv]
-        if wait == 0:
-            self._offer(i, lv + 1)
-            return
-        heapq.heappush(self.queue[t], (self.priority[i], self.ready[i], i, lv))
-        self.live[t] += 1
-        if self.free[t]:
-            self._serve(t)
-        if wait != math.inf and self.state[i] == _WAITING:
-            self._at(wait, i, self._on_wait_limit)
-
-    def _on_wait_limit(self, event: Timeout) -> None:
+    def _on_wait_limit(self, event: _Due) -> None:
         i = event._value
         if self.state[i] == _WAITING:
             lv = self.cur_level[i]
@@ -162,68 +304,23 @@ class Dispatcher:
             self.live[t] -= 1  # its queue entry is now stale and skipped when reached
             self._offer(i, lv + 1)
 
-    def _serve(self, t: int) -> None:
-        """Dispatch from the head of team t's queue while enough units are free."""
-        q = self.queue[t]
-        while q:
-            _, _, job, lv = q[0]
-            if job >= 0:
-                if self.state[job] != _WAITING or self.cur_level[job] != lv:
-                    heapq.heappop(q)
-                    continue
-                u = self.chain_units[self.ctype[job]][lv]
-            else:
-                u = 1
-            if self.free[t] < u:
-                return
-            heapq.heappop(q)
-            self.live[t] -= 1
-            if job >= 0:
-                self._dispatch(job, t, lv, u)
-            else:
-                self._dispatch_backup(-job - 1, t)
-
-    def _dispatch(self, i: int, t: int, lv: int, u: int) -> None:
-        now = self.env._now
-        self.free[t] -= u
-        self.state[i] = _SERVED
-        self.team[i] = t
-        self.cur_level[i] = lv
-        self.units[i] = u
-        self.dispatch[i] = now
-        arrive = now + self.travel[i][t]
-        done = arrive + self.on_scene_time[i][t]
-        self.on_scene[i] = arrive
-        self.clear[i] = done
-        self._at(done - now, i, self._on_clear)
-        if self.backup[i]:
-            self._at(arrive - now, i, self._on_backup_request)
-
-    def _on_backup_request(self, event: Timeout) -> None:
+    def _on_backup_request(self, event: _Due) -> None:
         i = event._value
         t = self.backup_team[self.ctype[i]]
         if self.live[t] == 0 and self.free[t] >= 1:
             self._dispatch_backup(i, t)
             return
-        heapq.heappush(self.queue[t], (self.priority[i], self.env._now, -i - 1, 0))
+        heappush(self.queue[t], (self.priority[i], self.env._now, -i - 1, 0))
         self.live[t] += 1
 
     def _dispatch_backup(self, i: int, t: int) -> None:
         now = self.env._now
         self.free[t] -= 1
         self.b_dispatch[i] = now
-        arrive = now + self.b_travel[i]
-        done = arrive + self.b_on_scene_time[i]
-        self.b_on_scene[i] = arrive
-        self.b_clear[i] = done
-        self._at(done - now, -i - 1, self._on_clear)
-
-    def _on_clear(self, event: Timeout) -> None:
-        job = event._value
-        if job >= 0:
-            self._release(self.team[job], self.units[job])
-        else:
-            self._release(self.backup_team[self.ctype[-job - 1]], 1)
+        # Python floats from the numpy columns; `records` repeats this sum for its columns.
+        calls = self.calls
+        done = now + float(calls.backup_travel[i]) + float(calls.backup_on_scene[i])
+        self._after(done - now, -i - 1, self._clear_cbs[t][1])
 
     def _release(self, t: int, u: int) -> None:
         """Units of team t are free again: go off duty if their shift is over, else serve."""
@@ -238,9 +335,9 @@ class Dispatcher:
     def _next_shift(self, t: int) -> None:
         k = self.change_at[t] = self.change_at[t] + 1
         if k < len(self.changes[t]):
-            self._at(self.changes[t][k][0] - self.env._now, t, self._on_shift)
+            self._after(self.changes[t][k][0] - self.env._now, t, self._shift_cbs)
 
-    def _on_shift(self, event: Timeout) -> None:
+    def _on_shift(self, event: _Due) -> None:
         t = event._value
         self._set_level(t, self.changes[t][self.change_at[t]][1])
         self._next_shift(t)
@@ -266,25 +363,52 @@ class Dispatcher:
 
     # ----------------------------------------------------------------------------- output
 
+    def _by_option(self, table: list[list[int]], fill: int) -> np.ndarray:
+        """A per-(call type, option) table as a rectangular array padded with ``fill``."""
+        out = np.full((len(table), max(map(len, table))), fill, dtype=np.int8)
+        for ct, row in enumerate(table):
+            out[ct, : len(row)] = row
+        return out
+
     def records(self, scn: Scenario, replication: int) -> Records:
+        """The per-call columns, with those that follow from others derived by numpy.
+
+        A served call's team and units are those of the option it was dispatched at
+        (its level); ``on_scene = dispatch + travel`` and ``clear = on_scene + time on
+        scene`` are the very float64 sums the dispatcher made, so the columns equal per-call
+        bookkeeping bit for bit. NaN (never dispatched) propagates through the sums.
+        """
         calls = self.calls
-        backup_team = np.asarray(self.backup_team, dtype=np.int8)[calls.call_type]
+        n = len(calls)
+        state = np.frombuffer(bytes(self.state), dtype=np.int8)  # values 0-2: one byte each
+        level = np.fromiter(self.cur_level, dtype=np.int8, count=n)
+        served = state == _SERVED
+        ct = calls.call_type
+        team = np.where(served, self._by_option(self.chain_team, NO_TEAM)[ct, level], NO_TEAM)
+        units = np.where(served, self._by_option(self.chain_units, 0)[ct, level], 0)
+        dispatch = np.fromiter(self.dispatch, dtype=np.float64, count=n)
+        rows, col = np.arange(n), np.maximum(team, 0)  # any column where dispatch is NaN
+        on_scene = dispatch + calls.travel[rows, col]
+        b_dispatch = np.full(n, math.nan)
+        b_dispatch[list(self.b_dispatch)] = list(self.b_dispatch.values())
+        b_on_scene = b_dispatch + calls.backup_travel
+        backup_team = np.asarray(self.backup_team, dtype=np.int8)[ct]
         columns = {
             "arrival": calls.arrival,
             "ready": calls.ready,
-            "call_type": calls.call_type,
+            "call_type": ct,
             "priority": calls.priority,
-            "state": np.asarray(self.state, dtype=np.int8),
-            "level": np.asarray(self.cur_level, dtype=np.int8),
-            "team": np.asarray(self.team, dtype=np.int8),
-            "units": np.asarray(self.units, dtype=np.int8),
-            "dispatch": np.asarray(self.dispatch),
-            "on_scene": np.asarray(self.on_scene),
-            "clear": np.asarray(self.clear),
+            "state": state,
+            "level": level,
+            "team": team.astype(np.int8),
+            "units": units.astype(np.int8),
+            "dispatch": dispatch,
+            "on_scene": on_scene,
+            "clear": on_scene + calls.on_scene[rows, col],
             "backup_team": np.where(calls.backup, backup_team, NO_TEAM).astype(np.int8),
-            "backup_dispatch": np.asarray(self.b_dispatch),
-            "backup_on_scene": np.asarray(self.b_on_scene),
-            "backup_clear": np.asarray(self.b_clear),
+            "backup_dispatch": b_dispatch,
+            "backup_on_scene": b_on_scene,
+            "backup_clear": b_on_scene + calls.backup_on_scene,
         }
         ot = np.asarray(self.overtime, dtype=float).reshape(-1, 3)
         return Records(

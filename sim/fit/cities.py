@@ -1,0 +1,271 @@
+"""Regenerate the shipped city scenarios from the real extracts: ``python -m sim.fit.cities``.
+
+Reads ``../shared/data/cfs`` (or the folder given as the first argument), fits each city
+with :func:`sim.fit.build.fit_calls`, and writes ``scenarios/cities/*.toml`` and
+``scenarios/fitted/lane_county_mcslc_times.toml``. The shipped files are this script's
+output, so every figure in them can be re-derived. Only aggregates are written.
+
+Cities and what their data allows:
+
+* Milwaukee (May 2018, call time only): arrivals and mix fitted; times on scene borrowed per
+  category from the Detroit 2019 per-call-type aggregates of Langton, Ruiter & Verlaan (2022).
+* San Francisco Fire Department (April 2020, full timestamp chain): everything fitted.
+* Berkeley (July–November 2014 daily logs, call time and code): arrivals and mix fitted
+  with the department's code list; times borrowed from Detroit as for Milwaukee.
+* New Orleans (2022, RTCC-requested subset): durations are fine, the mix is not (the rows
+  were selected because officers requested camera footage); the file says so.
+* Seattle is not shipped: its extract is one day with no call-received time, which cannot
+  give arrival rates (``sim fit`` refuses it with that reason).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.data import CleanConfig, clean_calls, intervals, load_taxonomy, read_calls
+from sim.data.categorize import classify
+from sim.fit.build import Borrowed, FitOptions, fit_calls
+from sim.fit.durations import fit_sample
+from sim.fit.render import value
+from sim.output import write_text
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cfs"
+DETROIT = "detroit_langton_aggregates"
+DETROIT_CITATION = (
+    "Langton, Ruiter & Verlaan (2022), 'Describing the scale and composition of calls for "
+    "police service', Police Practice and Research, doi:10.1080/15614263.2022.2102494; "
+    "Detroit 2019 911 calls, github.com/langtonhugh/demand_detroit results/*.csv"
+)
+CENSUS = "U.S. Census Bureau, 2020 Census total population (P1)"
+RUN = {"days": 14, "warmup_days": 1, "replications": 5}
+"""Modest run settings so each city runs in seconds; raise them for real analysis."""
+
+
+# ------------------------------------------------------------------- Detroit aggregates
+
+
+def _rows(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        yield from csv.DictReader(f)
+
+
+@dataclass(frozen=True)
+class DetroitTimes:
+    """Per-category lognormal on-scene times (mean, cv) and a travel estimate from Detroit."""
+
+    on_scene: dict[str, dict[str, Any]]
+    travel: dict[str, Any]
+    lines: list[str]
+
+
+def detroit_times(folder: Path) -> DetroitTimes:
+    """Mean time on scene per planning category from the Detroit per-call-type shares.
+
+    ``prop_breakdown_tos.csv`` gives each call type's count and share of all time on scene;
+    table 2 gives each demand type's mean and SD, so the total minutes on scene are
+    Σ mean × count ÷ share for the demand types with a mean. A call type's mean is then
+    share × total ÷ count; a category's is the count-weighted mean of its call types
+    (classified with the default taxonomy), and its cv is the count-weighted cv (SD/mean) of
+    their demand types. Travel: total deployed time (``prop_breakdown_total_time.csv``
+    sum_time) minus time on scene, per call, over all call types.
+    """
+    tax = load_taxonomy()
+    stats = {r["Demand type"]: (float(r["Mean"]), float(r["SD"]))
+             for r in _rows(folder / "table2_des_stats_tos.csv")}  # fmt: skip
+    shares = {r["Demand type"]: float(r["Time on scene (%)"]) / 100
+              for r in _rows(folder / "table1_des_stats_tos.csv")}  # fmt: skip
+    counts = {r["Demand type"]: float(r["Count"])
+              for r in _rows(folder / "table1_des_stats_tos.csv")}  # fmt: skip
+    totals = [stats[d][0] * counts[d] / shares[d] for d in stats if d in shares]
+    total = float(np.mean(totals))
+    by_cat: dict[str, list[tuple[float, float, float]]] = {}
+    deployed = 0.0
+    tos_sum = 0.0
+    calls = 0.0
+    for r in _rows(folder / "prop_breakdown_tos.csv"):
+        n = float(r["freq"])
+        mean = float(r["prop_time"]) / 100 * total / n
+        mean_d, sd_d = stats.get(r["type"], (np.nan, np.nan))
+        cv = sd_d / mean_d if np.isfinite(mean_d) else np.nan
+        cat = classify(r["calldescription2"], tax).category
+        by_cat.setdefault(cat, []).append((n, mean, cv))
+        tos_sum += mean * n
+        calls += n
+    for r in _rows(folder / "prop_breakdown_total_time.csv"):
+        deployed += float(r["sum_time"])
+    on_scene: dict[str, dict[str, Any]] = {}
+    lines = []
+    all_cv = [(n, cv) for items in by_cat.values() for n, _, cv in items if np.isfinite(cv)]
+    default_cv = sum(n * cv for n, cv in all_cv) / sum(n for n, _ in all_cv)
+    for cat, items in by_cat.items():
+        n = sum(i[0] for i in items)
+        mean = sum(i[0] * i[1] for i in items) / n
+        known = [(i[0], i[2]) for i in items if np.isfinite(i[2])]
+        cv = sum(a * b for a, b in known) / sum(a for a, _ in known) if known else default_cv
+        on_scene[cat] = {"dist": "lognormal", "mean": round(mean, 1), "cv": round(cv, 2)}
+        lines.append(f"  {cat}: mean {mean:.1f} min, cv {cv:.2f} ({int(n):,} Detroit calls)")
+    overall = tos_sum / calls
+    on_scene["default"] = {"dist": "lognormal", "mean": round(overall, 1),
+                           "cv": round(default_cv, 2)}  # fmt: skip
+    travel_mean = max(deployed / calls - overall, 1.0)
+    travel = {"dist": "lognormal", "mean": round(travel_mean, 1), "cv": 1.0}
+    lines.append(
+        f"  travel: total deployed minus on scene = {travel_mean:.1f} min per call (mean); "
+        "cv 1.0 is an assumption (the aggregates give no spread)"
+    )
+    return DetroitTimes(on_scene, travel, lines)
+
+
+def detroit_borrowed(folder: Path) -> tuple[Borrowed, list[str]]:
+    """The Detroit times as a :class:`Borrowed` and the comment lines that cite them."""
+    times = detroit_times(folder)
+    lines = [
+        "Times on scene and travel are NOT in this export: borrowed per category from",
+        f"  {DETROIT_CITATION},",
+        "  as lognormal(mean, cv) — mean from each call type's share of all time on scene,",
+        "  cv from its demand type's SD/mean (table 2); dispatch delay 0 (no source):",
+        *times.lines,
+    ]
+    return Borrowed(times.on_scene, times.travel, {}, "Detroit 2019 (Langton et al. 2022)"), lines
+
+
+# ------------------------------------------------------------------------------ cities
+
+
+def _opts(name: str, population: int, **more: Any) -> FitOptions:
+    return FitOptions(name=name, population=population, **RUN, **more)
+
+
+def milwaukee(data: Path, out: Path) -> None:
+    borrowed, lines = detroit_borrowed(data / DETROIT)
+    result = fit_calls(
+        data / "milwaukee" / "mke_calls_2018-05.csv",
+        options=_opts("Milwaukee", 577_222),
+        borrowed=borrowed,
+        comments=[f"Population 577,222: {CENSUS}.", *lines],
+    )
+    write_text(out / "milwaukee.toml", result.text)
+
+
+def berkeley(data: Path, out: Path) -> None:
+    borrowed, lines = detroit_borrowed(data / DETROIT)
+    result = fit_calls(
+        data / "berkeley_2014" / "berkeley_pd_daily_call_log_2014-07-07_2014-11-13.csv",
+        options=_opts("Berkeley 2014", 112_580),
+        borrowed=borrowed,
+        comments=[
+            "Population 112,580: U.S. Census Bureau, 2010 Census (the decennial count nearest "
+            "to 2014).",
+            "Call types are Berkeley PD codes translated with the department's code list",
+            "  (berkeley_police_codes.txt); days missing from the published logs are left out",
+            "  of the exposure rather than counted as quiet days.",
+            *lines,
+        ],
+    )
+    write_text(out / "berkeley_2014.toml", result.text)
+
+
+def san_francisco(data: Path, out: Path) -> None:
+    result = fit_calls(
+        data / "san_francisco_fire" / "sffd_calls_2020-04.csv",
+        options=_opts("San Francisco Fire/EMS", 873_965, team="fire",
+                      team_label="SFFD unit: engine, truck or medic (unit rows merged per call)"),
+        comments=[
+            f"Population 873,965: {CENSUS}.",
+            "Fire and EMS, not police: one team 'fire' answers every call type. April 2020 was",
+            "  the first month of COVID-19 shelter-in-place; demand may be atypical.",
+            "On scene runs to the last unit's availability, so it includes transport and",
+            "  hospital time for medical calls (hence long, often empirical, distributions).",
+        ],
+    )  # fmt: skip
+    write_text(out / "san_francisco_fire.toml", result.text)
+
+
+def new_orleans(data: Path, out: Path) -> None:
+    result = fit_calls(
+        data / "new_orleans_rtcc_subset" / "nola_cfs_2022_rtcc_requested_subset.csv",
+        options=_opts("New Orleans (RTCC-requested subset)", 383_997),
+        comments=[
+            f"Population 383,997: {CENSUS}.",
+            "BIASED SUBSET: these are the 2022 NOPD calls for which officers requested Real-Time",
+            "  Crime Center camera footage, not a sample of all calls. Crashes, shootings,",
+            "  robberies and auto thefts dominate, and the volume is a tiny share of the city's.",
+            "  The durations (dispatch delay, travel, on scene) are usable for those call types;",
+            "  the arrival rates and call mix are NOT the city's: do not plan staffing from them.",
+        ],
+    )
+    write_text(out / "new_orleans_rtcc_subset.toml", result.text)
+
+
+def lane_county(data: Path, out: Path) -> None:
+    """Community-responder times from the MCSLC dispatch records, for program templates."""
+    path = data / "eugene_lane_county_mcslc" / "MCSLC_raw.csv"
+    ingest = read_calls(path)
+    cleaned = clean_calls(ingest, CleanConfig(drop_officer_initiated=False))
+    iv = intervals(cleaned.table, ingest.travel_from)
+    fits = {name: fit_sample(iv[col].dropna().to_numpy()) for name, col in
+            (("dispatch_delay_min", "dispatch_delay_min"), ("travel_min", "travel_min"),
+             ("on_scene_min", "on_scene_min"))}  # fmt: skip
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    window = (cleaned.table["received"].min().date(), cleaned.table["received"].max().date())
+    lines = [
+        "# Community-responder times fitted by `python -m sim.fit.cities` from the Mobile Crisis",
+        "# Services of Lane County (Eugene/Springfield, OR) dispatch export; program templates",
+        "# cite these specs. Aggregates only.",
+        "# Source: github.com/AchieveMars88/"
+        "CAHOOTS-MCSLSC-EPD-SPD-Emergency-Response-Data-Analysis",
+        "#   cleaning/MCSLC_Data/MCSLC.csv @ 4364c76e",
+        "#   (../shared/data/cfs/eugene_lane_county_mcslc).",
+        "# Missing times are written as 0:00 in the export and read as missing; intervals capped",
+        f"# at their 99.5th percentile ({cleaned.report.capped.cap_minutes}).",
+        "# Fit: MLE of exponential, lognormal, gamma, Weibull (loc 0), lowest AIC, KS reported.",
+        "",
+        "[provenance]",
+        f"source = {value(path.name)}",
+        f"sha256 = {value(sha)}",
+        f"date_start = {value(str(window[0]))}",
+        f"date_end = {value(str(window[1]))}",
+        f"rows_used = {len(cleaned.table)}",
+        'fitted_with = "sim fit 0.1 (sim.fit.cities)"',
+        "",
+        "[times]",
+    ]
+    labels = {"dispatch_delay_min": "request → dispatch", "travel_min": "dispatch → arrival",
+              "on_scene_min": "arrival → departure"}  # fmt: skip
+    for name, fit in fits.items():
+        lines.append(f"# {labels[name]}: {fit.note}; data mean {fit.mean:.1f}, median "
+                     f"{fit.median:.1f}")  # fmt: skip
+        lines.append(f"{name} = {value(fit.spec)}")
+    (out.parent / "fitted").mkdir(exist_ok=True)
+    write_text(out.parent / "fitted" / "lane_county_mcslc_times.toml", "\n".join(lines) + "\n")
+
+
+CITIES = (milwaukee, san_francisco, berkeley, new_orleans, lane_county)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Regenerate every shipped city file; returns 0, or 2 when the data folder is missing."""
+    args = sys.argv[1:] if argv is None else argv
+    data = Path(args[0]) if args else DEFAULT_DATA
+    out = Path(args[1]) if len(args) > 1 else ROOT / "scenarios" / "cities"
+    if not data.is_dir():
+        print(f"error: {data}: data folder not found — pass the cfs folder", file=sys.stderr)
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    for city in CITIES:
+        city(data, out)
+        print(f"{city.__name__}: done")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

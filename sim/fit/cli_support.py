@@ -1,0 +1,89 @@
+"""The body of ``sim fit``: options → one fit → files written atomically, or one error line.
+
+Kept out of ``sim/cli.py`` so the command line stays a thin layer over the library.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, get_args
+
+from rich.console import Console
+
+from sim.errors import SimError
+from sim.fit.arrivals import Smoothing
+from sim.fit.build import Borrowed, FitOptions, fit_calls
+from sim.fit.report import render_report
+from sim.output import check_writable, write_text
+from sim.scenario import Scenario, load_scenario
+
+
+def borrowed_from(path: Path, team: str = "police") -> Borrowed:
+    """Times to borrow from another scenario: each call type's own responders' on-scene time,
+    its dispatch delay, and the travel of ``team`` (or of its first team)."""
+    scn: Scenario = load_scenario(path)
+    on_scene: dict[str, dict[str, Any]] = {}
+    delay: dict[str, dict[str, Any]] = {}
+    for name, ct in scn.call_types.items():
+        own = ct.response[-1].team
+        on_scene[name] = ct.on_scene_min[own].spec()
+        delay[name] = ct.dispatch_delay_min.spec()
+    source_team = scn.teams.get(team) or next(iter(scn.teams.values()))
+    citation = f"{path.name} ({scn.scenario.name})"
+    return Borrowed(on_scene, source_team.travel_min.spec(), delay, citation)
+
+
+def fit_command(
+    calls: Path,
+    output: Path,
+    *,
+    mapping: Path | None = None,
+    taxonomy: Path | None = None,
+    program: Path | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    agency: list[str] | None = None,
+    include_officer_initiated: bool = False,
+    police_units: int | None = None,
+    durations_from: Path | None = None,
+    smoothing: str = "auto",
+    name: str | None = None,
+    report: Path | None = None,
+    console: Console | None = None,
+) -> None:
+    """Fit ``calls`` and write the scenario to ``output`` (and the report JSON to ``report``)."""
+    if smoothing not in get_args(Smoothing):
+        raise SimError(f"--smoothing '{smoothing}' is not one of {', '.join(get_args(Smoothing))}")
+    check_writable(output)
+    if report is not None:
+        check_writable(report)
+    options = FitOptions(
+        name=name, start=start, end=end, agencies=tuple(agency) if agency else None,
+        include_officer_initiated=include_officer_initiated, police_units=police_units,
+        smoothing=smoothing,
+    )  # fmt: skip
+    prog = None
+    if program is not None:
+        from sim.program import load_program
+
+        prog = load_program(program)
+    borrowed = borrowed_from(durations_from) if durations_from else None
+    result = fit_calls(calls, mapping, taxonomy=taxonomy, options=options, borrowed=borrowed,
+                       program=prog)  # fmt: skip
+    write_text(output, result.text)
+    if report is not None:
+        write_text(report, result.report.model_dump_json(indent=2))
+    console = console or Console()
+    if report is not None:
+        render_report(result.report, console)
+    scn = result.scenario
+    per_day = sum(ct.calls_per_day for ct in scn.call_types.values())
+    console.print(
+        f"wrote {output}: {len(scn.call_types)} call types, {per_day:,.1f} calls/day, "
+        f"{result.report.units} {result.report.team} units"
+        + (f"; report {report}" if report else "")
+    )
+
+
+__all__ = ["borrowed_from", "fit_command"]

@@ -1,0 +1,227 @@
+"""Duration distributions (dispatch delay, travel, time on scene) by maximum likelihood.
+
+Each sample is fitted with four families through scipy.stats (location fixed at zero):
+exponential, lognormal, gamma and Weibull; the lowest AIC wins and its Kolmogorov–Smirnov
+statistic is reported. A family that still misses the data badly (KS above ``KS_MAX``), or
+a sample with many zero times (minute-resolution stamps), is replaced by the empirical
+distribution (21 quantiles). Categories with too few calls borrow from their parent group,
+or fall back to their own empirical quantiles; every choice is recorded in the fit note.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from pydantic import TypeAdapter
+from scipy import stats
+
+from sim.dists import Dist
+from sim.errors import DataError
+
+FAMILIES: tuple[str, ...] = ("exponential", "lognormal", "gamma", "weibull")
+MIN_FIT = 50
+"""Fewest positive times for a parametric fit of its own."""
+MIN_EMPIRICAL = 20
+"""Fewest times for an empirical distribution of its own."""
+KS_MAX = 0.10
+"""Above this KS distance the best family is a poor description; use the data's quantiles."""
+ZERO_SHARE_MAX = 0.05
+"""More zero times than this (coarse timestamps) and a continuous family misstates the mass at 0."""
+MAX_FIT_N = 20_000
+"""Larger samples are subsampled (fixed seed) for the MLE: the standard errors are already tiny."""
+QUANTILE_POINTS = 21
+
+_DIST = TypeAdapter(Dist)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One family's maximum-likelihood fit."""
+
+    family: str
+    spec: dict[str, Any]
+    aic: float
+    ks: float
+
+
+@dataclass(frozen=True)
+class DurationFit:
+    """The distribution chosen for one sample, and why."""
+
+    spec: dict[str, Any]
+    method: str
+    n: int
+    mean: float
+    median: float
+    ks: float | None
+    candidates: tuple[Candidate, ...]
+    note: str
+
+    def dist(self) -> Dist:
+        """The spec as a validated :mod:`sim.dists` distribution."""
+        return _DIST.validate_python(self.spec)
+
+
+def _sig(x: float, digits: int = 4) -> float:
+    """Round to significant digits (the scenario file stays readable)."""
+    if x == 0 or not math.isfinite(x):
+        return float(x)
+    return float(round(x, digits - 1 - math.floor(math.log10(abs(x)))))
+
+
+def _mle(family: str, x: np.ndarray) -> tuple[Any, dict[str, Any], int]:
+    """(frozen scipy dist, scenario spec, number of parameters) fitted with loc fixed at 0."""
+    if family == "exponential":
+        _, scale = stats.expon.fit(x, floc=0)
+        return stats.expon(scale=scale), {"dist": "exponential", "mean": _sig(scale)}, 1
+    if family == "lognormal":
+        s, _, scale = stats.lognorm.fit(x, floc=0)
+        spec = {"dist": "lognormal", "mu": _sig(math.log(scale)), "sigma": _sig(s)}
+        return stats.lognorm(s=s, scale=scale), spec, 2
+    if family == "gamma":
+        a, _, scale = stats.gamma.fit(x, floc=0)
+        spec = {"dist": "gamma", "shape": _sig(a), "scale": _sig(scale)}
+        return stats.gamma(a, scale=scale), spec, 2
+    if family == "weibull":
+        c, _, scale = stats.weibull_min.fit(x, floc=0)
+        spec = {"dist": "weibull", "shape": _sig(c), "scale": _sig(scale)}
+        return stats.weibull_min(c, scale=scale), spec, 2
+    raise ValueError(f"unknown family {family!r}")
+
+
+def candidates(x: np.ndarray) -> tuple[Candidate, ...]:
+    """Every family fitted to the positive sample ``x``, best AIC first."""
+    out = []
+    for family in FAMILIES:
+        with np.errstate(all="ignore"):
+            frozen, spec, k = _mle(family, x)
+            loglik = float(np.sum(frozen.logpdf(x)))
+        if not math.isfinite(loglik):
+            continue
+        ks = float(stats.kstest(x, frozen.cdf).statistic)
+        out.append(Candidate(family, spec, 2 * k - 2 * loglik, ks))
+    return tuple(sorted(out, key=lambda c: c.aic))
+
+
+def empirical_spec(x: np.ndarray) -> dict[str, Any]:
+    """The 21-point quantile form (0, 5 %, …, 100 %) of a sample."""
+    q = np.quantile(x, np.linspace(0, 1, QUANTILE_POINTS))
+    return {"dist": "empirical", "quantiles": [_sig(max(v, 0.0)) for v in np.maximum.accumulate(q)]}
+
+
+def _subsample(x: np.ndarray) -> np.ndarray:
+    if len(x) <= MAX_FIT_N:
+        return x
+    return np.random.default_rng(0).choice(x, MAX_FIT_N, replace=False)
+
+
+def fit_sample(x: np.ndarray) -> DurationFit:
+    """Fit one sample of durations (minutes, NaN dropped) with the rules of this module."""
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x) & (x >= 0)]
+    n = len(x)
+    if n < MIN_EMPIRICAL:
+        raise ValueError(f"{n} times is too few to fit (need {MIN_EMPIRICAL})")
+    mean, median = float(x.mean()), float(np.median(x))
+    if np.all(x == 0):
+        return DurationFit({"dist": "constant", "value": 0.0}, "constant", n, 0.0, 0.0, None, (),
+                           f"all {n:,} times are zero: constant 0")  # fmt: skip
+    zeros = float(np.mean(x == 0))
+    pos = _subsample(x[x > 0])
+    found = candidates(pos) if len(pos) >= MIN_FIT else ()
+
+    def made(spec: dict[str, Any], method: str, ks: float | None, note: str) -> DurationFit:
+        return DurationFit(spec, method, n, mean, median, ks, found, note)
+
+    if not found:
+        note = f"{n} times: too few for a parametric fit (need {MIN_FIT}), empirical quantiles"
+        return made(empirical_spec(x), "empirical", None, note)
+    best = found[0]
+    if zeros > ZERO_SHARE_MAX:
+        note = f"{zeros:.0%} zero times (coarse stamps): empirical quantiles"
+        return made(empirical_spec(x), "empirical", None, note)
+    if best.ks > KS_MAX:
+        note = f"best family {best.family} has KS {best.ks:.3f} > {KS_MAX}: empirical quantiles"
+        return made(empirical_spec(x), "empirical", None, note)
+    note = f"{best.family} by AIC (KS {best.ks:.3f}, n {n:,})"
+    if len(pos) == MAX_FIT_N and np.sum(x > 0) > MAX_FIT_N:
+        note += f", MLE on a {len(pos):,}-call subsample"
+    return made(best.spec, best.family, best.ks, note)
+
+
+def fit_by_category(
+    samples: Mapping[str, np.ndarray], groups: Mapping[str, str] | None = None
+) -> dict[str, DurationFit]:
+    """Fit each category's sample, pooling small ones into their group, or all calls.
+
+    A category with fewer than ``MIN_FIT`` times borrows its group's fit when the group has
+    enough; else it uses its own empirical quantiles when it has ``MIN_EMPIRICAL``; else the
+    fit of all categories together. Categories with no times at all are left out (the caller
+    decides what to do about a missing interval).
+    """
+    groups = groups or {}
+    clean = {c: _finite(x) for c, x in samples.items()}
+    pooled_all = np.concatenate(list(clean.values())) if clean else np.empty(0)
+    out: dict[str, DurationFit] = {}
+    cache: dict[str, DurationFit] = {}
+    for cat, x in clean.items():
+        if len(x) == 0:
+            continue
+        if len(x) >= MIN_FIT:
+            out[cat] = fit_sample(x)
+            continue
+        group = groups.get(cat)
+        members = [c for c in clean if group is not None and groups.get(c) == group]
+        pool = np.concatenate([clean[c] for c in members]) if members else np.empty(0)
+        if len(pool) >= MIN_FIT and len(members) > 1:
+            fit = cache.get(f"g:{group}") or fit_sample(pool)
+            cache[f"g:{group}"] = fit
+            out[cat] = _relabel(fit, f"{len(x)} times: pooled into group '{group}' ({fit.note})")
+        elif len(x) >= MIN_EMPIRICAL:
+            fit = fit_sample(x)
+            out[cat] = _relabel(fit, f"{len(x)} times: own empirical quantiles")
+        elif len(pooled_all) >= MIN_EMPIRICAL:
+            fit = cache.get("all") or fit_sample(pooled_all)
+            cache["all"] = fit
+            out[cat] = _relabel(fit, f"{len(x)} times: pooled across all calls ({fit.note})")
+    return out
+
+
+def _finite(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=float)
+    return x[np.isfinite(x) & (x >= 0)]
+
+
+def _relabel(fit: DurationFit, note: str) -> DurationFit:
+    return DurationFit(fit.spec, fit.method, fit.n, fit.mean, fit.median, fit.ks,
+                       fit.candidates, note)  # fmt: skip
+
+
+def require_fit(fits: Mapping[str, DurationFit], category: str, what: str, n: int) -> DurationFit:
+    """The fit for ``category`` or a one-line error saying there are too few calls."""
+    if category not in fits:
+        raise DataError(
+            f"category '{category}' has {n} calls with {what} times, too few to fit "
+            f"(need {MIN_EMPIRICAL}) and nothing to pool them with",
+            hint="widen the date window, or map the category's call types elsewhere",
+        )
+    return fits[category]
+
+
+__all__ = [
+    "FAMILIES",
+    "KS_MAX",
+    "MIN_EMPIRICAL",
+    "MIN_FIT",
+    "Candidate",
+    "DurationFit",
+    "candidates",
+    "empirical_spec",
+    "fit_by_category",
+    "fit_sample",
+    "require_fit",
+]

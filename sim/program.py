@@ -1,0 +1,219 @@
+"""Program templates: a community responder program carried from city to city.
+
+A template (``scenarios/programs/<name>.toml``) describes a program on its own — its teams,
+the call categories it takes, how long a call waits for it, what it costs — and
+:func:`apply_program` puts it in front of any city scenario's response chains. The city stays
+the single source of truth for demand and for its own responders; the program only adds
+teams and a first option to the chains of the categories it takes, so the city with and
+without the program see the same calls (common random numbers) and compare paired.
+
+```toml
+[program]
+name = "CAHOOTS-like"
+categories = ["behavioral_health", "welfare_check"]   # city call-type names it takes
+max_wait_min = 15          # wait for a program unit before the city's own chain takes over
+units = 1                  # units sent per call
+backup = { team = "police", probability = 0.013 }    # optional: replaces the call's backup
+no_dispatch_share = 0.0    # optional: replaces the call's share resolved by phone
+
+[teams.cahoots]            # the scenario Team format
+...
+[on_scene_min]             # time on scene per category, ``default`` for the rest
+default = { dist = "lognormal", median = 22, p90 = 62 }
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.dists import Dist
+from sim.errors import ScenarioError
+from sim.scenario import Backup, Scenario, Team, from_dict, to_dict, validation_line
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class ProgramWarning(UserWarning):
+    """Something a planner should see about applying a program, that does not stop the run."""
+
+
+class ProgramSettings(BaseModel):
+    """The ``[program]`` table: which calls the program takes and how."""
+
+    model_config = _FROZEN
+    name: str
+    description: str | None = None
+    categories: tuple[str, ...] = Field(min_length=1)
+    team: str | None = None  # the responding team, when the program has several
+    max_wait_min: float = Field(ge=0)
+    units: int = Field(default=1, ge=1)
+    backup: Backup | None = None
+    no_dispatch_share: float | None = Field(default=None, ge=0, le=1)
+
+
+class Program(BaseModel):
+    """A whole program template: settings, its teams, and its time on scene per category."""
+
+    model_config = _FROZEN
+    program: ProgramSettings
+    teams: dict[str, Team] = Field(min_length=1)
+    on_scene_min: dict[str, Dist]
+
+    @model_validator(mode="after")
+    def _check(self) -> Program:
+        names = sorted(self.teams)
+        if self.program.team is not None and self.program.team not in self.teams:
+            raise ValueError(
+                f"program.team: '{self.program.team}' is not one of the program's teams "
+                f"({', '.join(names)})"
+            )
+        if self.program.team is None and len(self.teams) > 1:
+            raise ValueError(
+                f"program.team: the program has several teams ({', '.join(names)}); "
+                "name the one that answers calls"
+            )
+        extra = [
+            k for k in self.on_scene_min if k != "default" and k not in self.program.categories
+        ]
+        if extra:
+            raise ValueError(
+                f"on_scene_min.{extra[0]}: not one of the program's categories; "
+                f"categories are {', '.join(self.program.categories)}"
+            )
+        if "default" not in self.on_scene_min:
+            missing = [c for c in self.program.categories if c not in self.on_scene_min]
+            if missing:
+                raise ValueError(
+                    f"on_scene_min: no time on scene for '{missing[0]}'; add "
+                    "on_scene_min.default (or one per category)"
+                )
+        return self
+
+    @property
+    def name(self) -> str:
+        return self.program.name
+
+    @property
+    def responder(self) -> str:
+        """The team that answers the program's calls."""
+        return self.program.team or next(iter(self.teams))
+
+    def on_scene_for(self, category: str) -> Dist:
+        """Time on scene of the program's team for one category."""
+        return self.on_scene_min.get(category) or self.on_scene_min["default"]
+
+
+def program_from_dict(data: dict[str, Any], source: str = "<program>") -> Program:
+    """Validate plain data as a program template, raising :class:`ScenarioError` on a problem."""
+    try:
+        return Program.model_validate(data)
+    except ValidationError as err:
+        where, what = validation_line(err)
+        if what.startswith("unknown key"):
+            what = "unknown key; check the spelling against scenarios/programs/*.toml"
+        raise ScenarioError(what, where=f"{source}: {where}" if where else source) from None
+
+
+def load_program(path: str | Path) -> Program:
+    """Read and validate a program template TOML file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError("file not found", where=str(path)) from None
+    except (UnicodeDecodeError, IsADirectoryError):
+        raise ScenarioError("not a TOML text file", where=str(path)) from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(
+            f"not valid TOML ({err})", where=str(path), hint="fix the syntax at that line"
+        ) from None
+    return program_from_dict(data, source=str(path))
+
+
+def eligible_categories(city: Scenario, program: Program) -> list[str]:
+    """The program's categories that the city has, in the program's order."""
+    return [c for c in program.program.categories if c in city.call_types]
+
+
+def _warn(message: str) -> None:
+    warnings.warn(ProgramWarning(message), stacklevel=3)
+
+
+def apply_program(
+    city: Scenario, program: Program, *, warn: Callable[[str], None] | None = None
+) -> Scenario:
+    """The city with the program in front of the response chain of each category it takes.
+
+    Program teams join the city's teams (a name clash is an error: the program would silently
+    take over the city's own responders). A category the city lacks is reported through
+    ``warn`` (default: a :class:`ProgramWarning`), listing the categories that exist.
+    """
+    warn = warn or _warn
+    where = f"program '{program.name}'"
+    for name in program.teams:
+        if name in city.teams:
+            raise ScenarioError(
+                f"team '{name}' is also a team of {city.scenario.name}",
+                where=f"{where}: teams.{name}",
+                hint="rename the program's team",
+            )
+    missing = [c for c in program.program.categories if c not in city.call_types]
+    if missing:
+        warn(
+            f"{city.scenario.name} has no call type {', '.join(repr(c) for c in missing)} "
+            f"for {program.name}; its call types are {', '.join(city.call_types)}"
+        )
+    backup = program.program.backup
+    if backup is not None and backup.team not in city.teams and backup.team not in program.teams:
+        warn(
+            f"{city.scenario.name} has no team '{backup.team}' to back up {program.name}; "
+            "its call types keep their own backup"
+        )
+        backup = None
+    data = to_dict(city)
+    data["teams"].update(
+        {
+            name: team.model_dump(mode="json", exclude_none=True)
+            for name, team in program.teams.items()
+        }
+    )
+    first = {"team": program.responder, "units": program.program.units,
+             "max_wait_min": program.program.max_wait_min}  # fmt: skip
+    for category in eligible_categories(city, program):
+        ct = data["call_types"][category]
+        ct["response"] = [first, *ct["response"]]
+        ct["on_scene_min"][program.responder] = program.on_scene_for(category).spec()
+        ct["community_eligible"] = True
+        if backup is not None:
+            ct["backup"] = backup.model_dump(mode="json", exclude_none=True)
+        if program.program.no_dispatch_share is not None:
+            ct["no_dispatch_share"] = program.program.no_dispatch_share
+    _record(data["scenario"], program)
+    return from_dict(data, source=f"{city.scenario.name} with {where}")
+
+
+def _record(settings: dict[str, Any], program: Program) -> None:
+    """Note the program in the scenario's description and provenance notes."""
+    note = f"with program {program.name}"
+    base = settings.get("description") or settings["name"]
+    settings["description"] = f"{base} — {note}"
+    if "provenance" in settings:
+        settings["provenance"]["notes"] = [*settings["provenance"].get("notes", []), note]
+
+
+__all__ = [
+    "Program",
+    "ProgramSettings",
+    "ProgramWarning",
+    "apply_program",
+    "eligible_categories",
+    "load_program",
+    "program_from_dict",
+]

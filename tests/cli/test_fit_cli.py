@@ -1,0 +1,195 @@
+"""`sim fit` and `sim run --replay` through the command line: outputs, errors, replay."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.fit.replay import load_replay, replay_calls, replay_scenario
+from sim.fit.synthetic import SyntheticFiles, write_synthetic
+from sim.scenario import load_scenario, with_overrides
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> SyntheticFiles:
+    demo = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml")
+    folder = tmp_path_factory.mktemp("fitcli")
+    return write_synthetic(demo, folder, days=14, seed=2, officer_initiated_share=0.05)
+
+
+def _fit(files: SyntheticFiles, out: Path, *more: str):  # type: ignore[no-untyped-def]
+    args = ["fit", str(files.csv), "--mapping", str(files.mapping),
+            "--taxonomy", str(files.taxonomy), "-o", str(out), *more]  # fmt: skip
+    return runner.invoke(app, args)
+
+
+def _one_error_line(result) -> str:  # type: ignore[no-untyped-def]
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+def test_fit_writes_a_scenario_that_runs(synthetic: SyntheticFiles, tmp_path: Path) -> None:
+    out, report = tmp_path / "city.toml", tmp_path / "report.json"
+    result = _fit(synthetic, out, "--report", str(report), "--name", "Synth City")
+    assert result.exit_code == 0, result.output
+    assert "Data quality" in result.output and "wrote" in result.output
+    scn = load_scenario(out)
+    assert scn.scenario.name == "Synth City"
+    assert scn.scenario.provenance is not None
+    assert scn.scenario.provenance.source == synthetic.csv.name
+    assert len(scn.scenario.provenance.sha256 or "") == 64
+    data = json.loads(report.read_text())
+    assert data["calls_used"] == scn.scenario.provenance.rows_used
+    assert {c["category"] for c in data["call_types"]} == set(scn.call_types)
+    text = out.read_text()
+    assert "# behavioral_health:" in text and "AIC" in text
+    run = runner.invoke(app, ["run", str(out), "--days", "3", "--replications", "2",
+                              "--json", "-"])  # fmt: skip
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.output)["calls"] > 0
+
+
+def test_police_units_option_and_program(synthetic: SyntheticFiles, tmp_path: Path) -> None:
+    out = tmp_path / "prog.toml"
+    program = Path(__file__).resolve().parents[2] / "scenarios" / "programs" / "cahoots_like.toml"
+    result = _fit(synthetic, out, "--police-units", "23", "--program", str(program))
+    assert result.exit_code == 0, result.output
+    scn = load_scenario(out)
+    assert scn.teams["police"].units == 23
+    assert scn.call_types["behavioral_health"].response[0].team == "cahoots"
+    assert scn.call_types["other"].response[0].team == "police"
+
+
+@pytest.mark.parametrize(
+    ("args", "expect"),
+    [
+        (["--start", "2031-01-01"], "no calls left"),
+        (["--smoothing", "wavy"], "--smoothing"),
+        (["--agency", "nobody"], "no calls left"),
+    ],
+)
+def test_bad_options_are_one_line(
+    synthetic: SyntheticFiles, tmp_path: Path, args: list[str], expect: str
+) -> None:
+    out = tmp_path / "never.toml"
+    line = _one_error_line(_fit(synthetic, out, *args))
+    assert expect in line
+    assert not out.exists()
+
+
+def test_missing_column_names_what_exists(synthetic: SyntheticFiles, tmp_path: Path) -> None:
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('received = "call_time"\ncall_type = "call_type"\n')
+    out = tmp_path / "never.toml"
+    result = runner.invoke(app, ["fit", str(synthetic.csv), "--mapping", str(mapping),
+                                 "-o", str(out)])  # fmt: skip
+    line = _one_error_line(result)
+    assert "call_time" in line and "received" in line
+    assert not out.exists()
+
+
+def test_unparseable_times_and_not_csv(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    rows = ["received,call_type"] + [f"not a time {i},THEFT" for i in range(50)]
+    bad.write_text("\n".join(rows) + "\n")
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('received = "received"\ncall_type = "call_type"\n')
+    out = tmp_path / "never.toml"
+    line = _one_error_line(runner.invoke(app, ["fit", str(bad), "--mapping", str(mapping),
+                                               "-o", str(out)]))  # fmt: skip
+    assert "not a time" in line or "timestamp" in line.lower()
+    binary = tmp_path / "calls.csv"
+    binary.write_bytes(bytes(range(256)) * 20)
+    _one_error_line(runner.invoke(app, ["fit", str(binary), "-o", str(out)]))
+    assert not out.exists()
+
+
+def test_too_few_calls_and_missing_durations(tmp_path: Path) -> None:
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('received = "received"\ncall_type = "call_type"\n')
+    few = tmp_path / "few.csv"
+    few.write_text("received,call_type\n" + "".join(
+        f"2023-01-0{2 + i % 5} 10:0{i % 10}:00,THEFT\n" for i in range(10)))  # fmt: skip
+    out = tmp_path / "never.toml"
+    assert "too few" in _one_error_line(
+        runner.invoke(app, ["fit", str(few), "--mapping", str(mapping), "-o", str(out)])
+    )
+    # Call times only: there is nothing to fit times on scene from, and the error says how
+    # to borrow them; with --durations-from the same file fits.
+    many = tmp_path / "many.csv"
+    rng = np.random.default_rng(0)
+    stamps = np.sort(rng.random(400)) * 14 * 86400
+    lines = [f"{np.datetime64('2023-01-02T00:00:00') + np.timedelta64(int(s), 's')},THEFT"
+             for s in stamps]  # fmt: skip
+    many.write_text("received,call_type\n" + "\n".join(lines).replace("T", " ", -1) + "\n")
+    line = _one_error_line(
+        runner.invoke(app, ["fit", str(many), "--mapping", str(mapping), "-o", str(out)])
+    )
+    assert "--durations-from" in line
+    demo = Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml"
+    ok = runner.invoke(app, ["fit", str(many), "--mapping", str(mapping), "-o", str(out),
+                             "--durations-from", str(demo)])  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    assert load_scenario(out).call_types
+
+
+def test_output_folder_must_exist(synthetic: SyntheticFiles, tmp_path: Path) -> None:
+    line = _one_error_line(_fit(synthetic, tmp_path / "no" / "such" / "city.toml"))
+    assert "folder does not exist" in line
+
+
+def test_replay_runs_the_historical_calls(synthetic: SyntheticFiles, tmp_path: Path) -> None:
+    out = tmp_path / "city.toml"
+    assert _fit(synthetic, out, "--police-units", "40").exit_code == 0
+    args = ["run", str(out), "--replay", str(synthetic.csv),
+            "--mapping", str(synthetic.mapping), "--taxonomy", str(synthetic.taxonomy),
+            "--replications", "2", "--json", "-"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    scn = load_scenario(out)
+    history = load_replay(scn, synthetic.csv, synthetic.mapping, synthetic.taxonomy)
+    assert summary["days"] == history.days == 14
+    measured = sum(int(np.sum(t >= history.warmup_days * 1440)) for t in history.arrivals.values())
+    assert summary["calls"] == measured  # the same calls in every replication
+    on = runner.invoke(app, [*args, "--replay-on-scene"])
+    assert on.exit_code == 0, on.output
+    assert json.loads(on.stdout)["calls"] == measured
+
+
+def test_replay_on_scene_uses_recorded_times(synthetic: SyntheticFiles, tmp_path: Path) -> None:
+    out = tmp_path / "city.toml"
+    assert _fit(synthetic, out).exit_code == 0
+    scn = load_scenario(out)
+    history = load_replay(scn, synthetic.csv, synthetic.mapping, synthetic.taxonomy)
+    run_scn = replay_scenario(scn, history)
+    calls = replay_calls(run_scn, history, 0, on_scene=True)
+    drawn = replay_calls(run_scn, history, 0, on_scene=False)
+    police = run_scn.team_names.index("police")
+    for k, name in enumerate(run_scn.call_type_names):
+        rows = np.flatnonzero(calls.call_type == k)
+        rows = rows[np.argsort(calls.arrival[rows], kind="stable")]
+        assert np.allclose(calls.on_scene[rows, police], history.on_scene[name])
+        assert np.array_equal(calls.arrival, drawn.arrival)
+
+
+def test_replay_needs_matching_call_types(synthetic: SyntheticFiles, tmp_path: Path) -> None:
+    demo = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml")
+    other = with_overrides(demo, {"scenario.name": "x"})
+    history = load_replay(other, synthetic.csv, synthetic.mapping, synthetic.taxonomy)
+    assert history.left_out == {}  # the synthetic taxonomy names the demo's call types
+    result = runner.invoke(app, ["run", str(tmp_path / "missing.toml"), "--replay-on-scene"])
+    assert result.exit_code == 2
+    demo_path = Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml"
+    line = _one_error_line(runner.invoke(app, ["run", str(demo_path), "--replay-on-scene"]))
+    assert "--replay" in line

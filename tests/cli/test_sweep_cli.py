@@ -1,0 +1,132 @@
+"""`sim sweep` from the command line: results files, bad input, and resume after a kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+
+runner = CliRunner()
+FAST = ["--days", "3", "--replications", "3", "--workers", "1"]
+UNITS = "teams.community.shifts.0.units"
+
+
+def sweep(demo: Path, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["sweep", str(demo), *FAST, *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_sweep_writes_rows_json_frontier_and_plot(demo_path: Path, tmp_path: Path) -> None:
+    out, png = tmp_path / "r.csv", tmp_path / "front.png"
+    code, stdout, stderr = sweep(
+        demo_path, "--vary", f"{UNITS}=1..3", "--vary", "teams.community.shifts.0.end=19:00,23:00",
+        "-o", str(out), "--frontier", "eligible.response_min.p90", "--plot", str(png),
+    )  # fmt: skip
+    assert code == 0, stderr
+    rows = pd.read_csv(out)
+    assert len(rows) == 6 and list(rows.columns[:3]) == [
+        "variant",
+        UNITS,
+        "teams.community.shifts.0.end",
+    ]
+    assert rows.loc[0, "variant"] == "units=1, end=19:00"
+    assert (rows["vs_baseline.cost.per_year"].iloc[1:] > 0).all()  # more hours or vans cost more
+    doc = json.loads(out.with_suffix(".json").read_text())
+    assert doc["baseline"] == "units=1, end=19:00" and doc["complete"]
+    assert doc["variants"][2]["summary"]["replications"] == 3
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Pareto front" in stdout and "units=1, end=19:00" in stdout
+
+
+BAD = [
+    (["--vary", "teams.comunity.shifts.0.units=1..2"], "nearest: teams.community.shifts.0.units"),
+    (["--vary", f"{UNITS}=two,three"], "variant 'units=two'"),
+    (["--vary", f"{UNITS}=1,-2"], "variant 'units=-2'"),
+    (["--vary", f"{UNITS}"], "PATH=VALUES"),
+    (["--vary", f"{UNITS}=1..2", "--baseline", "units=9"], "not a variant"),
+    (["--vary", f"{UNITS}=1..2", "--frontier", "response.p90"], "nearest: response_min.p90"),
+    (["--vary", f"{UNITS}=1..2", "--dask", "tcp://127.0.0.1:9"], "cannot reach the Dask"),
+    (["--vary", f"{UNITS}=1..2", "-o", "/no/such/dir/r.csv"], "folder does not exist"),
+    (["--vary", f"{UNITS}=1..2", "-o", "r.xlsx"], ".csv, .parquet or .json"),
+    (["--vary", f"{UNITS}=1..2", "--resume"], "--resume needs the results file"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD)
+def test_bad_input_is_one_line_and_exit_2(demo_path: Path, args: list[str], message: str) -> None:
+    code, stdout, stderr = sweep(demo_path, *args)
+    assert code == 2, stdout + stderr
+    assert stderr.startswith("error: ") and stderr.count("\n") == 1
+    assert message in stderr
+
+
+def test_resume_with_a_different_sweep_keeps_the_results(demo_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.csv"
+    assert sweep(demo_path, "--vary", f"{UNITS}=1,2", "-o", str(out))[0] == 0
+    before = out.read_bytes()
+    code, _, stderr = sweep(demo_path, "--vary", f"{UNITS}=1,3", "-o", str(out), "--resume")
+    assert code == 2 and "different sweep" in stderr and stderr.count("\n") == 1
+    assert out.read_bytes() == before
+
+
+def test_a_killed_sweep_resumes_to_the_uninterrupted_result(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    args = [str(demo_path), "--days", "6", "--replications", "3", "--workers", "1",
+            "--vary", f"{UNITS}=1..8"]  # fmt: skip
+    whole = tmp_path / "whole.csv"
+    assert runner.invoke(app, ["sweep", *args, "-o", str(whole)]).exit_code == 0
+
+    out = tmp_path / "killed.csv"
+    cmd = [sys.executable, "-m", "sim", "sweep", *args, "-o", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if out.exists() and len(pd.read_csv(out)) >= 2:  # two variants have finished
+            break
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the sweep ended before it could be killed"
+    done = len(pd.read_csv(out))
+    assert 2 <= done < 8
+
+    result = runner.invoke(app, ["sweep", *args, "-o", str(out), "--resume"])
+    assert result.exit_code == 0, result.stderr
+    ran = int(result.stderr.split("(")[1].split()[0])  # "(N replications run, …"
+    assert ran <= (8 - done) * 3  # the finished variants were not run again
+    pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(whole))
+    journal = out.with_name(out.name + ".journal").read_text().splitlines()[1:]
+    keys = [(json.loads(x)["variant"], json.loads(x)["replication"]) for x in journal]
+    assert len(keys) == len(set(keys)) == 24  # every replication once
+
+
+def test_ctrl_c_stops_the_worker_pool_cleanly_and_says_how_to_resume(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.csv"
+    args = [str(demo_path), "--days", "6", "--replications", "3", "--vary", f"{UNITS}=1..12",
+            "-o", str(out)]  # fmt: skip
+    cmd = [sys.executable, "-m", "sim", "sweep", *args, "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and not out.exists():
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    assert stderr.startswith("interrupted — ") and "--resume" in stderr
+    assert "Traceback" not in stderr
+    result = runner.invoke(app, ["sweep", *args, "--workers", "1", "--resume"])
+    assert result.exit_code == 0, result.stderr
+    assert len(pd.read_csv(out)) == 12

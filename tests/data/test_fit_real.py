@@ -1,0 +1,87 @@
+"""Real extracts in ../shared/data/cfs: each ingests, fits, and its scenario runs.
+
+Skipped with the reason when ../shared is absent. Nothing from the extracts is written into
+the repository by these tests (outputs go to pytest's temporary folder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SCENARIOS, shared_data
+
+from sim.errors import DataError
+from sim.experiment import run
+from sim.fit import cities
+from sim.fit.build import Borrowed, FitOptions, fit_calls
+from sim.scenario import load_scenario, with_overrides
+
+SHORT = {"scenario.days": 3, "scenario.warmup_days": 0, "scenario.replications": 1}
+
+
+def _detroit() -> Borrowed:
+    borrowed, _ = cities.detroit_borrowed(shared_data("cfs", cities.DETROIT))
+    return borrowed
+
+
+@pytest.mark.parametrize(
+    ("parts", "team", "needs_borrow"),
+    [
+        (("milwaukee", "mke_calls_2018-05.csv"), "police", True),
+        (("san_francisco_fire", "sffd_calls_2020-04.csv"), "fire", False),
+        (("berkeley_2014", "berkeley_pd_daily_call_log_2014-07-07_2014-11-13.csv"), "police", True),
+        (("berkeley_2022_offenses", "berkeley_pd_calls_2022.csv"), "police", True),
+        (("new_orleans_rtcc_subset", "nola_cfs_2022_rtcc_requested_subset.csv"), "police", False),
+        (("eugene_lane_county_mcslc", "MCSLC_raw.csv"), "mcslc", False),
+    ],
+)
+def test_extract_fits_and_runs(parts: tuple[str, str], team: str, needs_borrow: bool) -> None:
+    path = shared_data("cfs", *parts)
+    options = FitOptions(team=team, days=3, warmup_days=0, replications=1)
+    result = fit_calls(path, options=options, borrowed=_detroit() if needs_borrow else None)
+    scn = result.scenario
+    assert scn.scenario.provenance is not None
+    assert scn.scenario.provenance.rows_used == result.report.calls_used > 0
+    assert len(result.report.call_types) == len(scn.call_types) >= 1
+    assert run(scn).summary.calls > 0
+
+
+def test_call_time_only_extract_says_how_to_borrow() -> None:
+    path = shared_data("cfs", "milwaukee", "mke_calls_2018-05.csv")
+    with pytest.raises(DataError, match="durations-from"):
+        fit_calls(path)
+
+
+def test_seattle_without_received_times_is_refused_with_the_reason() -> None:
+    path = shared_data("cfs", "seattle", "spd_911_incident_response_2016-03-25.csv")
+    with pytest.raises(DataError, match="no call-received time"):
+        fit_calls(path, options=FitOptions(include_officer_initiated=True))
+
+
+def test_berkeley_missing_days_are_not_counted_as_quiet() -> None:
+    path = shared_data(
+        "cfs", "berkeley_2014", "berkeley_pd_daily_call_log_2014-07-07_2014-11-13.csv"
+    )
+    result = fit_calls(path, borrowed=_detroit())
+    # SOURCE.txt: no files for 2014-07-28, 2014-08-09 and 2014-09-09 .. 2014-09-20.
+    assert {"2014-07-28", "2014-08-09", "2014-09-15"} <= set(result.report.gap_days)
+
+
+@pytest.mark.parametrize("name", ["milwaukee", "san_francisco_fire", "berkeley_2014",
+                                  "new_orleans_rtcc_subset"])  # fmt: skip
+def test_shipped_city_runs(name: str) -> None:
+    scn = load_scenario(SCENARIOS / "cities" / f"{name}.toml")
+    assert scn.scenario.provenance is not None and scn.scenario.population
+    assert run(with_overrides(scn, SHORT)).summary.calls > 0
+
+
+def test_shipped_files_are_the_script_output(tmp_path: Path) -> None:
+    data = shared_data("cfs")
+    assert cities.main([str(data), str(tmp_path / "cities")]) == 0
+    for path in sorted((SCENARIOS / "cities").glob("*.toml")):
+        assert (tmp_path / "cities" / path.name).read_text() == path.read_text(), (
+            f"{path.name} differs from the script output: python -m sim.fit.cities"
+        )
+    fitted = SCENARIOS / "fitted" / "lane_county_mcslc_times.toml"
+    assert (tmp_path / "fitted" / fitted.name).read_text() == fitted.read_text()

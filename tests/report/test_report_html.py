@@ -1,0 +1,130 @@
+"""`sim report`: what the HTML holds, where its figures come from, and the bad inputs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.executors import SerialExecutor
+from sim.experiment import run, run_replication
+from sim.metrics import replication_summary
+from sim.report.hours import busy_by_hour, demand_by_hour, staffed_by_hour
+from sim.report.html import run_for_report
+from sim.scenario import load_scenario, with_overrides
+from sim.sweep import build_sweep, grid, run_sweep
+
+runner = CliRunner()
+FAST = ["--days", "5", "--replications", "2"]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run's JSON summary of the demo (short)."""
+    demo = Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml"
+    out = tmp_path_factory.mktemp("report") / "run.json"
+    result = runner.invoke(app, ["run", str(demo), *FAST, "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_busy_by_hour_adds_up_to_the_summary_busy_hours(demo_path: Path) -> None:
+    # 9 days with 2 of warm-up: each hour of the week is measured exactly once, so the
+    # profile's sum is the busy unit-hours that metrics.py computes from the same records.
+    scn = with_overrides(load_scenario(demo_path), {"scenario.days": 9})
+    rec = run_replication(scn, 0)
+    summary = replication_summary(scn, rec)
+    for team in scn.teams:
+        busy = busy_by_hour(rec, team)
+        assert np.nansum(busy) == pytest.approx(summary.teams[team].busy_unit_hours, rel=1e-9)
+        assert np.all(busy[np.isfinite(busy)] >= 0)
+    # Vans are on duty 7am–11pm only: no van is busy at 4am except a call run over.
+    assert staffed_by_hour(scn, "community")[4] == 0
+    assert staffed_by_hour(scn, "community")[12] == 2
+
+
+def test_demand_by_hour_keeps_each_call_types_daily_rate(demo_path: Path) -> None:
+    scn = load_scenario(demo_path)
+    demand = demand_by_hour(scn)
+    assert demand.shape == (len(scn.call_types), 168)
+    for row, ct in zip(demand, scn.call_types.values(), strict=True):
+        assert row.sum() == pytest.approx(7 * ct.calls_per_day)
+
+
+def test_scenario_report_figures_equal_a_plain_run(demo_path: Path) -> None:
+    scn = with_overrides(load_scenario(demo_path), {"scenario.days": 5, "scenario.replications": 2})
+    assert run_for_report(scn).summary == run(scn).summary
+
+
+def test_report_is_self_contained_and_reproducible(small: Path, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    for out in (a, b):
+        result = runner.invoke(app, ["report", str(small), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    text = a.read_text()
+    assert text == b.read_text()
+    # Nothing to fetch: no scripts, stylesheets, images, fonts or links by address.
+    # (in-page references such as clip-path="url(#…)" and href="#…" are fine).
+    assert not re.search(r"<script|<link|<img|<iframe|@import|url\((?!#)|(src|href)=\"(?!#)", text)
+    ids = re.findall(r'\bid="([^"]+)"', text)
+    assert len(ids) == len(set(ids))  # ids stay unique across the charts of one page
+    assert text.count('<figure class="chart"') == 4
+    summary = json.loads(small.read_text())
+    assert f"{summary['response_min']['mean']:.1f}" in text  # the findings quote the run
+
+
+def test_sweep_results_get_a_frontier(demo_path: Path, tmp_path: Path) -> None:
+    scn = with_overrides(load_scenario(demo_path), {"scenario.days": 4, "scenario.replications": 2})
+    sweep = build_sweep(scn, grid([("teams.community.shifts.0.units", [1, 2, 3])]))
+    out = tmp_path / "sweep.json"
+    run_sweep(sweep, SerialExecutor(), out=out)
+    html = tmp_path / "sweep.html"
+    result = runner.invoke(app, ["report", str(out), "-o", str(html)])
+    assert result.exit_code == 0, result.output
+    text = html.read_text()
+    assert 'id="chart-frontier"' in text and "are on the frontier" in text
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ({"schema_version": 99, "kind": "compare", "cities": []}, "incompatible version"),
+        ({"kind": "forecast"}, "not sim results"),
+        ({"hello": 1}, "not sim results"),
+        ({"kind": "compare", "schema_version": 1, "cities": "x"}, "does not match"),
+        ("{not json", "not a JSON file"),
+    ],
+)
+def test_bad_results_are_one_line_and_exit_2(content: object, message: str, tmp_path: Path) -> None:
+    src = tmp_path / "results.json"
+    src.write_text(content if isinstance(content, str) else json.dumps(content))
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", str(src), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert not out.exists()
+
+
+def test_an_older_run_summary_with_other_keys_is_rejected(small: Path, tmp_path: Path) -> None:
+    data = json.loads(small.read_text())
+    del data["cost"]
+    src = tmp_path / "old.json"
+    src.write_text(json.dumps(data))
+    result = runner.invoke(app, ["report", str(src), "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 2 and "cost" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["missing/report.html", "."])
+def test_unwritable_output_is_one_line_and_nothing_written(
+    small: Path, tmp_path: Path, where: str
+) -> None:
+    before = sorted(tmp_path.rglob("*"))
+    result = runner.invoke(app, ["report", str(small), "-o", str(tmp_path / where)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert sorted(tmp_path.rglob("*")) == before

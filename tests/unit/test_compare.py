@@ -1,0 +1,132 @@
+"""`sim compare`: paired baseline/program runs, consistent with separate `sim run`s."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.compare import compare
+from sim.program import apply_program, load_program
+from sim.scenario import dumps, load_scenario, with_overrides
+
+runner = CliRunner()
+PROGRAM = Path(__file__).resolve().parents[2] / "scenarios" / "programs" / "cahoots_like.toml"
+FAST = ["--days", "5", "--replications", "3", "--seed", "7"]
+
+
+def invoke_json(*args: str) -> dict:
+    result = runner.invoke(app, [*args, "--json", "-"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
+    demo = Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml"
+    out = tmp_path_factory.mktemp("compare")
+    result = runner.invoke(
+        app,
+        ["compare", str(demo), "--program", str(PROGRAM), *FAST,
+         "--json", str(out / "c.json"), "--csv", str(out / "c.csv")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "police unit-hours freed" in result.stdout
+    assert (
+        "warning: Demo City has no call type" in result.stderr
+        and "intoxicated_person" in result.stderr
+    )
+    return json.loads((out / "c.json").read_text()), out
+
+
+def test_figures_equal_separate_runs_of_the_same_scenarios(
+    compared: tuple[dict, Path], demo_path: Path, tmp_path: Path
+) -> None:
+    data, _ = compared
+    city = data["cities"][0]
+    # The baseline is exactly `sim run` of the city with the same settings …
+    assert city["baseline"] == invoke_json("run", str(demo_path), *FAST)
+    # … and the program arm is exactly `sim run` of the city with the program applied.
+    applied = apply_program(load_scenario(demo_path), load_program(PROGRAM), warn=lambda _: None)
+    path = tmp_path / "with_program.toml"
+    path.write_text(dumps(applied))
+    assert city["with_program"] == invoke_json("run", str(path), *FAST)
+
+
+def test_arms_see_the_same_calls_and_figures_add_up(compared: tuple[dict, Path]) -> None:
+    data, _ = compared
+    assert data["kind"] == "compare" and data["schema_version"] == 1
+    city = data["cities"][0]
+    base, prog = city["baseline"], city["with_program"]
+    # Common random numbers: the program changes who answers, never which calls arrive.
+    for name, ct in base["call_types"].items():
+        assert prog["call_types"][name]["calls"] == ct["calls"]
+    per_year = 365 / (city["days"] - city["warmup_days"])
+    freed = base["teams"]["police"]["busy_unit_hours"] - prog["teams"]["police"]["busy_unit_hours"]
+    assert city["police_unit_hours_freed_per_year"]["mean"] == pytest.approx(freed * per_year)
+    lo, hi = city["police_unit_hours_freed_per_year"]["ci95"]
+    assert lo <= freed * per_year <= hi
+    answered = prog["teams"]["cahoots"]["calls"] * per_year
+    assert city["program_calls_per_year"]["mean"] == pytest.approx(answered)
+    assert answered > 0 and freed > 0  # the vans take police work on eligible calls
+    assert city["eligible_categories"] == ["behavioral_health", "welfare_check"]
+    eligible = sum(city["calls_per_year"][c] for c in city["eligible_categories"])
+    assert city["eligible_share"] == pytest.approx(eligible / city["total_calls_per_year"])
+    assert city["cost_per_program_call"] == pytest.approx(
+        city["cost_per_year"]["program"]["mean"] / city["program_calls_per_year"]["mean"]
+    )
+    assert city["per_1000_calls"]["calls"] == pytest.approx(1000)
+    assert city["per_100k_residents"]["calls"] == pytest.approx(
+        city["total_calls_per_year"] * 1e5 / 250_000
+    )
+
+
+def test_csv_has_one_row_per_city_matching_the_json(compared: tuple[dict, Path]) -> None:
+    data, out = compared
+    rows = list(csv.DictReader((out / "c.csv").open()))
+    assert len(rows) == 1 and rows[0]["city"] == "Demo City"
+    city = data["cities"][0]
+    assert float(rows[0]["police_unit_hours_freed_per_year"]) == pytest.approx(
+        city["police_unit_hours_freed_per_year"]["mean"]
+    )
+
+
+def test_more_program_units_never_freed_fewer_police_hours_in_expectation(
+    demo_path: Path,
+) -> None:
+    city = with_overrides(
+        load_scenario(demo_path), {"scenario.days": 5, "scenario.replications": 2}
+    )
+    prog = load_program(PROGRAM)
+    few = prog.model_copy(update={"teams": {"cahoots": prog.teams["cahoots"].model_copy(
+        update={"shifts": prog.teams["cahoots"].shifts[:1]})}})  # fmt: skip
+    a, b = (compare([("demo", city)], p).cities[0] for p in (few, prog))
+    assert a.program_calls_per_year.mean is not None and b.program_calls_per_year.mean is not None
+    assert b.program_calls_per_year.mean >= a.program_calls_per_year.mean
+
+
+def test_team_clash_is_one_line_and_exit_2(demo_path: Path, tmp_path: Path) -> None:
+    clash = tmp_path / "clash.toml"
+    clash.write_text(PROGRAM.read_text().replace("teams.cahoots", "teams.police"))
+    out = tmp_path / "c.json"
+    result = runner.invoke(
+        app, ["compare", str(demo_path), "--program", str(clash), *FAST, "--json", str(out)]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "teams.police" in result.stderr
+    assert not out.exists()
+
+
+def test_unwritable_output_is_one_line_and_nothing_written(demo_path: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["compare", str(demo_path), "--program", str(PROGRAM), *FAST,
+         "--csv", str(tmp_path / "missing" / "c.csv"), "--json", str(tmp_path / "c.json")],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "folder does not exist" in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,135 @@
+"""Program templates: loading, applying to a city, and the mistakes a planner can make."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+from sim.errors import ScenarioError
+from sim.program import ProgramWarning, apply_program, load_program, program_from_dict
+from sim.scenario import dumps, from_dict, load_scenario
+
+PROGRAMS = Path(__file__).resolve().parents[2] / "scenarios" / "programs"
+
+TEAM = {
+    "cost_per_unit_hour": 100.0,
+    "travel_min": {"dist": "constant", "value": 10},
+    "shifts": [{"days": "mon-sun", "start": "08:00", "end": "20:00", "units": 2}],
+}
+
+
+def program_data(**settings: object) -> dict:
+    base: dict = {
+        "program": {
+            "name": "Test program",
+            "categories": ["behavioral_health", "welfare_check"],
+            "max_wait_min": 10,
+            **settings,
+        },
+        "teams": {"vans": TEAM},
+        "on_scene_min": {
+            "default": {"dist": "constant", "value": 30},
+            "welfare_check": {"dist": "constant", "value": 20},
+        },
+    }
+    return base
+
+
+def test_apply_puts_the_program_first_and_keeps_the_city_chain(demo_path: Path) -> None:
+    city = load_scenario(demo_path)
+    prog = program_from_dict(program_data(backup={"team": "police", "probability": 0.05}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # both categories exist: no warning expected
+        out = apply_program(city, prog)
+    assert list(out.teams) == [*city.teams, "vans"]
+    for name in ("behavioral_health", "welfare_check"):
+        chain = out.call_types[name].response
+        assert chain[0].team == "vans" and chain[0].max_wait_min == 10
+        assert chain[1:] == city.call_types[name].response
+        assert out.call_types[name].backup is not None
+        assert out.call_types[name].backup.probability == 0.05
+        assert out.call_types[name].community_eligible is True
+    assert out.call_types["welfare_check"].on_scene_min["vans"].mean() == 20
+    assert out.call_types["behavioral_health"].on_scene_min["vans"].mean() == 30
+    # Call types the program does not take are untouched, and so are the run settings.
+    assert out.call_types["traffic"] == city.call_types["traffic"]
+    assert out.scenario.seed == city.scenario.seed and out.scenario.days == city.scenario.days
+    assert "Test program" in (out.scenario.description or "")
+    # The result is a valid scenario that survives a TOML round trip.
+    assert from_dict(__import__("tomllib").loads(dumps(out))) == out
+
+
+def test_missing_category_warns_and_lists_what_exists(demo_path: Path) -> None:
+    city = load_scenario(demo_path)
+    data = program_data(categories=["behavioral_health", "noise_quality_of_life"])
+    del data["on_scene_min"]["welfare_check"]
+    prog = program_from_dict(data)
+    with pytest.warns(ProgramWarning, match="noise_quality_of_life") as record:
+        out = apply_program(city, prog)
+    message = str(record[0].message)
+    assert all(name in message for name in city.call_types)
+    assert out.call_types["behavioral_health"].response[0].team == "vans"
+    notes: list[str] = []
+    apply_program(city, prog, warn=notes.append)
+    assert len(notes) == 1 and "noise_quality_of_life" in notes[0]
+
+
+def test_team_name_clash_is_an_error(demo_path: Path) -> None:
+    city = load_scenario(demo_path)
+    data = program_data()
+    data["teams"] = {"police": TEAM}
+    with pytest.raises(ScenarioError, match=r"teams\.police.*rename"):
+        apply_program(city, program_from_dict(data))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"program": {"name": "x", "categories": ["a"]}}, "max_wait_min"),
+        ({"on_scene_min": {"welfare_check": {"dist": "constant", "value": 1}}}, "default"),
+        ({"on_scene_min": {"default": {"dist": "constant", "value": 1},
+                           "traffic": {"dist": "constant", "value": 1}}}, "traffic"),
+        ({"teams": {"a": TEAM, "b": TEAM}}, "program.team"),
+        ({"colour": "red"}, "unknown key"),
+    ],
+)  # fmt: skip
+def test_bad_program_files_name_the_key(change: dict, message: str) -> None:
+    data = {**program_data(), **change}
+    with pytest.raises(ScenarioError, match=message):
+        program_from_dict(data, source="p.toml")
+
+
+def test_load_program_reports_syntax_and_missing_files(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[program\n")
+    with pytest.raises(ScenarioError, match="not valid TOML"):
+        load_program(bad)
+    with pytest.raises(ScenarioError, match="file not found"):
+        load_program(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize("path", sorted(PROGRAMS.glob("*.toml")), ids=lambda p: p.stem)
+def test_shipped_programs_load(path: Path) -> None:
+    prog = load_program(path)
+    assert prog.responder in prog.teams
+    assert prog.program.backup is not None and prog.program.backup.team == "police"
+
+
+def test_cahoots_like_staffing_and_cost_match_its_cited_figures() -> None:
+    prog = load_program(PROGRAMS / "cahoots_like.toml")
+    team = prog.teams[prog.responder]
+    van_hours = team.on_duty().sum() / 60 * 52  # a year of weekly schedules
+    # One van around the clock plus a second for 16 hours: 40 van-hours a day.
+    assert team.on_duty().mean() * 24 == pytest.approx(40)
+    # White Bird Clinic's ~$2.1M a year, to within 5% (the citation is a round figure).
+    yearly = van_hours * team.cost_per_unit_hour + team.fixed_cost_per_year
+    assert yearly == pytest.approx(2.1e6, rel=0.05)
+
+
+def test_star_like_runs_six_to_ten_every_day() -> None:
+    prog = load_program(PROGRAMS / "star_like.toml")
+    on_duty = prog.teams[prog.responder].on_duty().reshape(7, 1440)
+    assert (on_duty[:, 6 * 60 : 22 * 60] > 0).all()
+    assert (on_duty[:, : 6 * 60] == 0).all() and (on_duty[:, 22 * 60 :] == 0).all()
