@@ -266,7 +266,10 @@ def sweep(
     sweep_file: Annotated[
         Path | None,
         typer.Option(
-            "--file", exists=True, dir_okay=False, help="Sweep file: [grid] or [[variants]]."
+            "--file",
+            exists=True,
+            dir_okay=False,
+            help="Sweep file (TOML): a grid, or a list of named variants.",
         ),
     ] = None,
     baseline: Annotated[
@@ -300,7 +303,10 @@ def sweep(
         typer.Option(help="Service measure for the Pareto front, e.g. response_min.p90."),
     ] = None,
     plot: Annotated[
-        Path | None, typer.Option(help="Write the Pareto front as a PNG (needs --frontier).")
+        Path | None,
+        typer.Option(
+            help="Write the Pareto front as a PNG (default --frontier: response_min.p90)."
+        ),
     ] = None,
 ) -> None:
     """Run variants of a scenario (a grid or a sweep file) with common random numbers."""
@@ -441,7 +447,7 @@ def optimize(
     target: Annotated[
         list[str],
         typer.Option(
-            help="MEASURE<=VALUE[@SHARE], e.g. 'eligible.response_min.p90<=20@95%' "
+            help="MEASURE<=VALUE, optionally @SHARE, e.g. 'eligible.response_min.p90<=20@95%' "
             "(in 95% of replications) or 'teams.police.utilization<=0.6' (on average)."
         ),
     ],

@@ -2,7 +2,9 @@
 
 A replication is a pure function of (scenario, replication index): its calls come from
 streams keyed by the scenario's seed and the index, so replications can run in any order,
-in any process, on any machine, and give the same numbers.
+in any process, on any machine, and give the same numbers. That makes one replication of
+one variant the unit of work that sweeps and the optimizer hand to an executor
+(:func:`replicate`), and the measures they compare are dotted paths of its summary.
 """
 
 from __future__ import annotations

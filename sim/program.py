@@ -25,7 +25,6 @@ default = { dist = "lognormal", median = 22, p90 = 62 }
 
 from __future__ import annotations
 
-import tomllib
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -35,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.dists import Dist
 from sim.errors import ScenarioError
-from sim.scenario import Backup, Scenario, Team, from_dict, to_dict, validation_line
+from sim.scenario import Backup, Scenario, Team, from_dict, read_toml, to_dict, validation_line
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -123,18 +122,7 @@ def program_from_dict(data: dict[str, Any], source: str = "<program>") -> Progra
 
 def load_program(path: str | Path) -> Program:
     """Read and validate a program template TOML file."""
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError("file not found", where=str(path)) from None
-    except (UnicodeDecodeError, IsADirectoryError):
-        raise ScenarioError("not a TOML text file", where=str(path)) from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(
-            f"not valid TOML ({err})", where=str(path), hint="fix the syntax at that line"
-        ) from None
-    return program_from_dict(data, source=str(path))
+    return program_from_dict(read_toml(path), source=str(path))
 
 
 def eligible_categories(city: Scenario, program: Program) -> list[str]:

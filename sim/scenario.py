@@ -362,11 +362,11 @@ def from_dict(data: Mapping[str, Any], source: str = "<scenario>") -> Scenario:
         raise ScenarioError(what, where=f"{source}: {where}" if where else source) from None
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario TOML file."""
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """Parse a TOML file, turning every way it can fail into a one-line ScenarioError."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ScenarioError("file not found", where=str(path)) from None
     except (UnicodeDecodeError, IsADirectoryError):
@@ -375,7 +375,11 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(
             f"not valid TOML ({err})", where=str(path), hint="fix the syntax at that line"
         ) from None
-    return from_dict(data, source=str(path))
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario TOML file."""
+    return from_dict(read_toml(path), source=str(path))
 
 
 def to_dict(scn: Scenario) -> dict[str, Any]:
