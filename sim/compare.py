@@ -22,12 +22,19 @@ from pydantic import BaseModel
 from rich.table import Table
 
 from sim.experiment import run_replication
-from sim.metrics import Summary, TimeStat, combine, replication_summary, t_interval, time_stat
+from sim.metrics import (
+    SCHEMA_VERSION,
+    Summary,
+    TimeStat,
+    combine,
+    replication_summary,
+    t_interval,
+    time_stat,
+)
 from sim.program import Program, apply_program, eligible_categories
 from sim.records import Records, State
 from sim.scenario import Scenario
 
-SCHEMA_VERSION = 1
 POLICE = "police"
 DAYS_PER_YEAR = 365.0
 

@@ -14,7 +14,7 @@ The summary is typed (pydantic) and becomes JSON only at the edge.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel
@@ -23,6 +23,7 @@ from scipy import stats
 from sim.records import Records, State
 from sim.scenario import MINUTES_PER_DAY, MINUTES_PER_WEEK, Scenario
 
+SCHEMA_VERSION = 1  # of every results JSON (run, compare, sweep); bump on breaking changes
 QUANTILES = (0.5, 0.9, 0.95)
 UNSERVED_WARNING_SHARE = 0.01
 
@@ -79,6 +80,8 @@ class CostSummary(BaseModel):
 class Summary(BaseModel):
     """The JSON summary of a run (see README: "The JSON summary")."""
 
+    schema_version: int = SCHEMA_VERSION
+    kind: Literal["run"] = "run"
     scenario: str
     seed: int
     replications: int

@@ -35,12 +35,11 @@ from scipy import stats
 from sim.errors import ScenarioError, SimError
 from sim.executors import Executor, Task
 from sim.experiment import ReplicationResult, check_measure, measure
-from sim.metrics import Summary, combine, t_interval
+from sim.metrics import SCHEMA_VERSION, Summary, combine, t_interval
 from sim.output import check_writable, write_atomic, write_text
 from sim.scenario import Scenario, dumps, to_dict, with_overrides
 
 JOURNAL_VERSION = 1
-SCHEMA_VERSION = 1  # of the results JSON, which `sim report` reads
 FILE_KEYS = ("baseline", "grid", "variants")
 
 

@@ -605,9 +605,8 @@ def load_results(path: Path) -> Summary | Comparison | SweepResults:
         "sweep": SweepResults,
     }
     model = models[kind]
-    body = {k: v for k, v in data.items() if kind != "run" or k not in ("kind", "schema_version")}
     try:
-        return model.model_validate(body)  # type: ignore[return-value]
+        return model.model_validate(data)  # type: ignore[return-value]
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         loc = ".".join(str(p) for p in first["loc"])
