@@ -141,9 +141,13 @@ def draw_calls(
                 "backup_on_scene": b_on_scene,
             }
         )
-    merged = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+    # Column by column, releasing each part and each unsorted column as soon as it is
+    # copied: a million calls stay within one column's worth of temporaries.
+    merged = {key: np.concatenate([p.pop(key) for p in parts]) for key in list(parts[0])}
     order = np.argsort(merged["ready"], kind="stable")
-    return CallStream(**{key: value[order] for key, value in merged.items()})
+    for key in list(merged):
+        merged[key] = merged[key][order]
+    return CallStream(**merged)
 
 
 __all__ = ["HOURS_PER_WEEK", "CallStream", "draw_calls", "hourly_rates", "nhpp_arrivals"]

@@ -27,6 +27,7 @@ import math
 from collections import deque
 from collections.abc import Callable
 from heapq import heappop, heappush
+from typing import cast
 
 import numpy as np
 import simpy
@@ -46,10 +47,10 @@ _SERVED, _NO_DISPATCH, _WAITING = int(State.SERVED), int(State.NO_DISPATCH), int
 # * the work done once per call (ready, offer, dispatch, clear, serve) lives in closures over
 #   local variables (`Dispatcher._hot_path`); the rarer events (wait limits, backups, shift
 #   changes) stay plain methods working on the same lists;
-# * per-call inputs and outputs are Python lists, since indexing numpy scalars is slow, and
-#   dispatch stores only what later events read (state, level, time): a clear event's
-#   callback is specific to (team, units), and `records` derives the team, units, on-scene
-#   and clear columns with numpy after the run.
+# * per-call inputs and outputs are numpy arrays read and written through memoryviews
+#   (plain Python numbers, no copies), and dispatch stores only what later events read
+#   (state, level, time): a clear event's callback is specific to (team, units), and
+#   `records` derives the team, units, on-scene and clear columns with numpy after the run.
 
 
 class _Due(Event):
@@ -69,6 +70,17 @@ class _Due(Event):
 
 _new = object.__new__
 _Callback = Callable[[_Due], None]
+
+
+def _floats(column: np.ndarray) -> memoryview[float]:
+    """A memoryview of a float64 column (contiguous: a copy only if it was a strided slice)."""
+    view = np.ascontiguousarray(column, dtype=np.float64).data  # format "d": items are floats
+    return cast("memoryview[float]", view)
+
+
+def _ints(column: np.ndarray) -> memoryview[int]:
+    """A memoryview of an integer column, which keeps its own dtype."""
+    return np.ascontiguousarray(column).data
 
 
 def staffing_changes(scn: Scenario, horizon: float) -> list[list[tuple[float, int]]]:
@@ -117,29 +129,30 @@ class Dispatcher:
         self.overtime: list[tuple[int, float, float]] = []
         self.changes = staffing_changes(scn, horizon)
         self.change_at = [0] * n_teams
-        # Per-call inputs as Python lists: indexing numpy scalars in the hot path is slow.
-        # Travel and on-scene times are one list per team (``travel[team][call]``): a
-        # calls × teams ``tolist()`` would build a small list for every call.
-        self.calls = calls
-        self.ready = calls.ready.tolist()
-        self.ctype = calls.call_type.tolist()
-        self.priority = calls.priority.tolist()
-        self.travel = [calls.travel[:, t].tolist() for t in range(n_teams)]
-        self.on_scene_time = [calls.on_scene[:, t].tolist() for t in range(n_teams)]
-        # Backups and calls needing no unit are rare: a set and a loop beat whole-column lists.
-        self.backup = set(np.flatnonzero(calls.backup).tolist())
-        # Per-call outputs that the dispatcher reads back; `records` derives the rest.
-        # Backup dispatches go in a dict, for the same reason.
+        # Per-call inputs and outputs are numpy arrays seen through memoryviews: indexing a
+        # memoryview gives a plain Python float or int as fast as a list does (numpy scalars
+        # are slow), stores into one cost little more, and neither copies the columns nor
+        # boxes a million floats (lists of 1,000,000 calls would take ~200 MB more).
+        # The output arrays become the record columns as they are.
         n = len(calls)
-        self.state = [_WAITING] * n
-        for i in np.flatnonzero(calls.no_dispatch).tolist():
-            self.state[i] = _NO_DISPATCH
-        self.cur_level = [-1] * n
-        self.dispatch = [math.nan] * n
+        self.calls = calls
+        self.ready = _floats(calls.ready)
+        self.ctype = _ints(calls.call_type)
+        self.priority = _ints(calls.priority)
+        self.travel = [_floats(calls.travel[:, t]) for t in range(n_teams)]
+        self.on_scene_time = [_floats(calls.on_scene[:, t]) for t in range(n_teams)]
+        self.order = _ints(np.flatnonzero(~calls.no_dispatch))
+        # Backups are rare: a set of the calls that request one, and a dict of dispatches.
+        self.backup = set(np.flatnonzero(calls.backup).tolist())
         self.b_dispatch: dict[int, float] = {}
-        self.order = np.flatnonzero(~calls.no_dispatch).tolist()
-        # One shared callback list per kind of event (see `_Due`); the hot ones, and the
-        # per-(team, units) clear callbacks, come from `_hot_path`.
+        self.state_col = np.where(calls.no_dispatch, _NO_DISPATCH, _WAITING).astype(np.int8)
+        self.level_col = np.full(n, -1, dtype=np.int8)
+        self.dispatch_col = np.full(n, math.nan)
+        self.state = _ints(self.state_col)
+        self.cur_level = _ints(self.level_col)
+        self.dispatch = _floats(self.dispatch_col)
+        # One shared callback list per kind of event (see `_Due`); `_hot_path` fills in the
+        # arrival callback and one clear callback per (team, units held).
         self._wait_cbs: list[_Callback] = [self._on_wait_limit]
         self._backup_cbs: list[_Callback] = [self._on_backup_request]
         self._shift_cbs: list[_Callback] = [self._on_shift]
@@ -173,9 +186,9 @@ class Dispatcher:
 
         Speed trick: everything they touch is bound to a local of this function first, so
         inside them a lookup is one closure-cell load instead of ``self.`` plus an attribute
-        lookup, and calls between them are plain function calls. The lists are the
-        dispatcher's own (shared, not copied), so the methods for the rarer events see and
-        change the same state. The arrival callback goes into ``_ready_cbs`` and one clear
+        lookup, and calls between them are plain function calls. The lists and views are
+        the dispatcher's own (shared, not copied), so the methods for the rarer events see
+        and change the same state. The arrival callback goes into ``_ready_cbs`` and one clear
         callback per (team, units) into ``_clear_cbs[team][units]``.
         """
         env, sim_queue, eid = self.env, self._queue, self._eid
@@ -380,13 +393,12 @@ class Dispatcher:
         """
         calls = self.calls
         n = len(calls)
-        state = np.frombuffer(bytes(self.state), dtype=np.int8)  # values 0-2: one byte each
-        level = np.fromiter(self.cur_level, dtype=np.int8, count=n)
+        state, level = self.state_col, self.level_col
         served = state == _SERVED
         ct = calls.call_type
         team = np.where(served, self._by_option(self.chain_team, NO_TEAM)[ct, level], NO_TEAM)
         units = np.where(served, self._by_option(self.chain_units, 0)[ct, level], 0)
-        dispatch = np.fromiter(self.dispatch, dtype=np.float64, count=n)
+        dispatch = self.dispatch_col
         rows, col = np.arange(n), np.maximum(team, 0)  # any column where dispatch is NaN
         on_scene = dispatch + calls.travel[rows, col]
         b_dispatch = np.full(n, math.nan)
