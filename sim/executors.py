@@ -118,14 +118,19 @@ class DaskExecutor(Executor):
     name = "dask"
 
     def __init__(self, address: str, workers: int | None = None, processes: bool = True) -> None:
+        import dask
         from distributed import Client, LocalCluster
 
         self.address = address
         self._cluster: Any = None
         if address == "local":
             logging.getLogger("distributed").setLevel(logging.CRITICAL)
-            with warnings.catch_warnings():  # e.g. "port 8787 is in use": no dashboard here
-                warnings.simplefilter("ignore")
+            # Dask's nannies set MALLOC_TRIM_THRESHOLD_=65536 in their workers, so glibc hands
+            # memory back after every numpy temporary; a replication then ran 15-20% slower
+            # than in a plain process (benchmarks/README.md, "Sweeps"). None unsets it.
+            trim = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+            with warnings.catch_warnings(), dask.config.set(trim):
+                warnings.simplefilter("ignore")  # e.g. "port 8787 is in use": no dashboard
                 self._cluster = LocalCluster(
                     n_workers=workers or os.cpu_count() or 1,
                     threads_per_worker=1,
