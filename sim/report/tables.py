@@ -70,11 +70,12 @@ def call_types_table(s: Summary) -> Table:
         "served by",
         "fell back",
         "unserved",
-        "within target",
-        "response mean (95% CI)",
+        "in target",
+        "response (95% CI)",
         "p90",
     ):
-        t.add_column(col, justify="left" if col in ("call type", "served by") else "right")
+        left = col in ("call type", "served by")
+        t.add_column(col, justify="left" if left else "right", no_wrap=col == "served by")
     for name, ct in s.call_types.items():
         served = ", ".join(f"{k} {v:.0%}" for k, v in ct.served_by.items() if v > 0.0005)
         target = "–" if ct.within_target is None else f"{ct.within_target:.0%} ≤ {ct.target_min:g}"
