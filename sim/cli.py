@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sim.errors import SimError
 from sim.experiment import run as run_scenario
+from sim.frontier import FRONTIER_MEASURES
 from sim.output import check_writable, write_text
 from sim.records import write_events
 from sim.report.tables import render_summary
@@ -35,6 +36,20 @@ err_console = Console(stderr=True)
 ScenarioPath = Annotated[
     Path,
     typer.Argument(exists=True, dir_okay=False, readable=True, help="Scenario TOML file."),
+]
+# Options several commands share, declared once.
+Replications = Annotated[int | None, typer.Option(min=1, help="Override replications.")]
+Seed = Annotated[int | None, typer.Option(min=0, help="Override the seed.")]
+Days = Annotated[float | None, typer.Option(min=0.01, help="Override days (incl. warm-up).")]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        min=1, help="Local worker processes (default: one per core; 1 runs in this process)."
+    ),
+]
+DaskAddress = Annotated[
+    str | None,
+    typer.Option(help="Run on Dask: 'local' starts a LocalCluster, or tcp://HOST:8786."),
 ]
 
 
@@ -66,7 +81,8 @@ def _settings(scn: Scenario, replications: int | None, seed: int | None, days: f
     return with_overrides(scn, changes, source=source) if changes else scn
 
 
-def _progress(total: int) -> Progress:
+def _progress() -> Progress:
+    """A progress bar on stderr, shown only on a terminal (gone when the work is done)."""
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -81,11 +97,9 @@ def _progress(total: int) -> Progress:
 @app.command()
 def run(
     scenario: ScenarioPath,
-    replications: Annotated[int | None, typer.Option(min=1, help="Override replications.")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Override the seed.")] = None,
-    days: Annotated[
-        float | None, typer.Option(min=0.01, help="Override days (incl. warm-up).")
-    ] = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    days: Days = None,
     json_out: Annotated[
         str | None, typer.Option("--json", help="Write the JSON summary to PATH, or - for stdout.")
     ] = None,
@@ -117,7 +131,7 @@ def run(
         if replay_on_scene and replay is None:
             raise SimError("--replay-on-scene needs --replay CALLS.csv", hint="add --replay")
         reps = scn.scenario.replications
-        with _progress(reps) as progress:
+        with _progress() as progress:
             task = progress.add_task("replications", total=reps)
             if replay is not None:
                 from sim.fit.replay import load_replay, run_replay
@@ -171,11 +185,9 @@ def compare(
         Path,
         typer.Option(exists=True, dir_okay=False, readable=True, help="Program template TOML."),
     ],
-    replications: Annotated[int | None, typer.Option(min=1, help="Override replications.")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Override the seed.")] = None,
-    days: Annotated[
-        float | None, typer.Option(min=0.01, help="Override days (incl. warm-up).")
-    ] = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    days: Days = None,
     csv_out: Annotated[
         str | None, typer.Option("--csv", help="Write one row per city to PATH, or - for stdout.")
     ] = None,
@@ -190,6 +202,12 @@ def compare(
     from sim.program import load_program
 
     with user_errors():
+        if csv_out == "-" and json_out == "-":
+            raise SimError(
+                "--csv - and --json - would mix two formats on stdout",
+                where="--csv/--json",
+                hint="write one of them to a file",
+            )
         prog = load_program(program)
         scns = [(str(p), _settings(load_scenario(p), replications, seed, days, str(p)))
                 for p in cities]  # fmt: skip
@@ -197,7 +215,7 @@ def compare(
             if out not in (None, "-"):
                 check_writable(Path(out))
         total = sum(s.scenario.replications for _, s in scns)  # paired replications
-        with _progress(total) as progress:
+        with _progress() as progress:
             task = progress.add_task("paired replications", total=total)
             result = compare_cities(scns, prog, on_replication=lambda _: progress.advance(task))
         if csv_out is not None:
@@ -223,11 +241,9 @@ def report(
         ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
-    replications: Annotated[int | None, typer.Option(min=1, help="Override replications.")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Override the seed.")] = None,
-    days: Annotated[
-        float | None, typer.Option(min=0.01, help="Override days (incl. warm-up).")
-    ] = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    days: Days = None,
 ) -> None:
     """Write one self-contained HTML report for planners (opens without a network)."""
     from sim.report.html import report_for_results, report_for_scenario
@@ -235,10 +251,19 @@ def report(
     with user_errors():
         check_writable(output)
         if source.suffix.lower() == ".json":
+            given = [f"--{n}" for n, v in (("replications", replications), ("seed", seed),
+                                           ("days", days)) if v is not None]  # fmt: skip
+            if given:
+                raise SimError(
+                    f"{', '.join(given)} cannot change results that have already been run",
+                    where=str(source),
+                    hint="rerun the command that wrote the JSON with the new settings, or give "
+                    "the scenario TOML",
+                )
             html = report_for_results(source)
         else:
             scn = _settings(load_scenario(source), replications, seed, days, str(source))
-            with _progress(scn.scenario.replications) as progress:
+            with _progress() as progress:
                 task = progress.add_task("replications", total=scn.scenario.replications)
                 html = report_for_scenario(scn, on_replication=lambda _: progress.advance(task))
         write_text(output, html)
@@ -246,10 +271,6 @@ def report(
 
 
 # ------------------------------------------------------------------ sweep and optimize
-
-
-def _executor_options_help() -> str:
-    return "Local worker processes (default: one per core; 1 runs in this process)."
 
 
 @app.command()
@@ -284,16 +305,11 @@ def sweep(
     resume: Annotated[
         bool, typer.Option("--resume", help="Finish an interrupted sweep saved in --out.")
     ] = False,
-    workers: Annotated[int | None, typer.Option(min=1, help=_executor_options_help())] = None,
-    dask: Annotated[
-        str | None,
-        typer.Option(help="Run on Dask: 'local' starts a LocalCluster, or tcp://HOST:8786."),
-    ] = None,
-    replications: Annotated[int | None, typer.Option(min=1, help="Override replications.")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Override the seed.")] = None,
-    days: Annotated[
-        float | None, typer.Option(min=0.01, help="Override days (incl. warm-up).")
-    ] = None,
+    workers: Workers = None,
+    dask: DaskAddress = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    days: Days = None,
     independent: Annotated[
         bool,
         typer.Option("--independent", help="Give each variant its own random numbers (unpaired)."),
@@ -305,18 +321,19 @@ def sweep(
     plot: Annotated[
         Path | None,
         typer.Option(
-            help="Write the Pareto front as a PNG (default --frontier: response_min.p90)."
+            help="Write the Pareto front as a PNG (default --frontier: "
+            + " if present, else ".join(FRONTIER_MEASURES)
+            + ")."
         ),
     ] = None,
 ) -> None:
     """Run variants of a scenario (a grid or a sweep file) with common random numbers."""
     from sim.executors import make_executor
-    from sim.frontier import frontier_table, plot_frontier
+    from sim.frontier import default_frontier_measure, frontier_table, plot_frontier
     from sim.sweep import (
         SweepError,
         SweepSpec,
         build_sweep,
-        check_output,
         grid,
         journal_path,
         json_path,
@@ -330,13 +347,17 @@ def sweep(
         scn = _settings(load_scenario(scenario), replications, seed, days, str(scenario))
         if vary and sweep_file:
             raise SweepError("give --vary or --file, not both", hint="put every axis in one")
+        if not vary and sweep_file is None:
+            raise SweepError(
+                "nothing to vary",
+                hint="add --vary PATH=VALUES (e.g. teams.community.shifts.0.units=1..6) "
+                "or --file SWEEP.toml",
+            )
         spec = (
             load_sweep_file(sweep_file)
             if sweep_file
             else SweepSpec(grid([parse_vary(v) for v in vary or []]))
         )
-        if plot is not None and frontier is None:
-            frontier = "response_min.p90"
         the_sweep = build_sweep(
             scn,
             spec.variants,
@@ -344,13 +365,13 @@ def sweep(
             measures=[frontier] if frontier else [],
             crn=not independent,
         )
-        if out is not None:
-            check_output(out)
-        if plot is not None:
+        if plot is not None and frontier is None:
+            frontier = default_frontier_measure(the_sweep.measures)
+        if plot is not None:  # the results file is checked by run_sweep, before any work
             check_writable(plot)
         total = the_sweep.replications * len(the_sweep.variants)
         done = [0]
-        with make_executor(workers, dask) as executor, _progress(total) as progress:
+        with make_executor(workers, dask) as executor, _progress() as progress:
             task = progress.add_task(f"{len(the_sweep.variants)} variants", total=total)
 
             def advance(n: int, _total: int) -> None:
@@ -421,7 +442,8 @@ def fit(
         ),
     ] = None,
     smoothing: Annotated[
-        str, typer.Option(help="Hour-of-week smoothing: auto, none, kernel, product.")
+        Literal["auto", "none", "kernel", "product"],  # = sim.fit.arrivals.Smoothing
+        typer.Option(help="Hour-of-week smoothing (auto: by calls per slot)."),
     ] = "auto",
     name: Annotated[str | None, typer.Option(help="Scenario name.")] = None,
     report: Annotated[
@@ -459,16 +481,11 @@ def optimize(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the optimized scenario (TOML).")
     ] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help=_executor_options_help())] = None,
-    dask: Annotated[
-        str | None,
-        typer.Option(help="Run on Dask: 'local' starts a LocalCluster, or tcp://HOST:8786."),
-    ] = None,
-    replications: Annotated[int | None, typer.Option(min=1, help="Override replications.")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Override the seed.")] = None,
-    days: Annotated[
-        float | None, typer.Option(min=0.01, help="Override days (incl. warm-up).")
-    ] = None,
+    workers: Workers = None,
+    dask: DaskAddress = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    days: Days = None,
 ) -> None:
     """Least-cost shifts for a team that meet service targets (Erlang C start, then simulation)."""
     from sim.executors import make_executor

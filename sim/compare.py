@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from rich.table import Table
 
-from sim.experiment import run_replication
+from sim.experiment import group_response, run_replication
 from sim.metrics import (
     SCHEMA_VERSION,
     Summary,
@@ -29,10 +29,8 @@ from sim.metrics import (
     combine,
     replication_summary,
     t_interval,
-    time_stat,
 )
 from sim.program import Program, apply_program, eligible_categories
-from sim.records import Records, State
 from sim.scenario import Scenario
 
 POLICE = "police"
@@ -116,7 +114,7 @@ class Comparison(BaseModel):
     program: str
     program_description: str | None = None
     responder: str
-    cities: list[CityComparison]
+    cities: list[CityComparison] = Field(min_length=1)
 
 
 # ------------------------------------------------------------------------------ running
@@ -130,16 +128,6 @@ class _Pairs:
     with_program: list[Summary] = field(default_factory=list)
     eligible_base: list[TimeStat] = field(default_factory=list)
     eligible_prog: list[TimeStat] = field(default_factory=list)
-
-
-def group_response(scn: Scenario, rec: Records, categories: Sequence[str]) -> TimeStat:
-    """Response of the measured, served calls of several call types taken together.
-
-    Quantiles of a group cannot be pooled from per-type quantiles, so they come from records.
-    """
-    kinds = [scn.call_type_names.index(c) for c in categories]
-    mask = np.isin(rec["call_type"], kinds) & rec.measured() & (rec["state"] == State.SERVED)
-    return time_stat(rec["on_scene"][mask] - rec["arrival"][mask])
 
 
 def compare_city(

@@ -12,14 +12,14 @@ from __future__ import annotations
 import difflib
 import functools
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from sim.errors import ScenarioError
-from sim.metrics import Summary, combine, replication_summary, time_stat
+from sim.metrics import Summary, TimeStat, combine, replication_summary, time_stat
 from sim.model.calls import draw_calls
 from sim.model.engine import simulate
 from sim.records import COLUMNS, Records, State
@@ -100,16 +100,32 @@ def replicate(variant: str, scenario_text: str, replication: int) -> Replication
     )
 
 
+def _group(
+    scn: Scenario, rec: Records, categories: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Masks of a group's measured and its served calls, and the served calls' response."""
+    kinds = [scn.call_type_names.index(c) for c in categories]
+    mine = np.isin(rec["call_type"], kinds) & rec.measured()
+    served = mine & (rec["state"] == State.SERVED)
+    return mine, served, rec["on_scene"][served] - rec["arrival"][served]
+
+
+def group_response(scn: Scenario, rec: Records, categories: Sequence[str]) -> TimeStat:
+    """Response of the measured, served calls of several call types taken together.
+
+    Quantiles of a group cannot be pooled from per-type quantiles, so they come from records.
+    """
+    return time_stat(_group(scn, rec, categories)[2])
+
+
 def eligible_measures(scn: Scenario, rec: Records) -> dict[str, float | None]:
     """Response of community-eligible calls taken together (a quantile of the union).
 
     Per-call-type quantiles cannot be combined into the quantile of a group, so the group's
     statistics are taken here, from the records, as ``eligible.*`` measures.
     """
-    kinds = [k for k, ct in enumerate(scn.call_types.values()) if ct.community_eligible]
-    mine = np.isin(rec["call_type"], kinds) & rec.measured()
-    served = mine & (rec["state"] == State.SERVED)
-    response = rec["on_scene"][served] - rec["arrival"][served]
+    names = [name for name, ct in scn.call_types.items() if ct.community_eligible]
+    mine, served, response = _group(scn, rec, names)
     stat = time_stat(response).model_dump(exclude={"ci95"})
     out: dict[str, float | None] = {f"{ELIGIBLE}.response_min.{k}": v for k, v in stat.items()}
     out[f"{ELIGIBLE}.calls"] = float(mine.sum())

@@ -17,14 +17,36 @@ from rich.table import Table
 from sim.output import write_atomic
 
 COST = "cost.per_year"
+# The service measure a front is drawn against when none is named (PNG and HTML alike): the
+# first of these the results have. Response to the calls a program takes comes first.
+FRONTIER_MEASURES = ("eligible.response_min.p90", "response_min.p90", "response_min.mean")
 # Measures where a larger value is better service; everything else (times, waits,
-# utilization, unserved calls) is better smaller.
-_HIGHER_IS_BETTER = ("within_target", "served_by", "calls")
+# utilization, unserved calls) is better smaller. Call counts are workload, not service.
+_HIGHER_IS_BETTER = ("within_target", "served_by")
 
 
 def higher_is_better(measure: str) -> bool:
     """Whether a larger value of this measure means better service."""
     return any(part in _HIGHER_IS_BETTER for part in measure.split("."))
+
+
+def default_frontier_measure(measures: Sequence[str]) -> str:
+    """The first of :data:`FRONTIER_MEASURES` among ``measures`` (else the first measure)."""
+    return next((m for m in FRONTIER_MEASURES if m in measures), measures[0])
+
+
+def is_share(measure: str) -> bool:
+    """A fraction in [0, 1], shown as a percentage (utilization, shares, within target)."""
+    return (
+        measure.endswith(("utilization", "within_target", "p_wait"))
+        or "share" in measure
+        or "served_by" in measure
+    )
+
+
+def is_cost(measure: str) -> bool:
+    """A dollar amount."""
+    return measure.startswith("cost")
 
 
 @dataclass(frozen=True)
@@ -58,7 +80,7 @@ def points_from_rows(rows: Sequence[dict[str, Any]], measure: str) -> list[Point
 
 
 def _fmt(value: float, measure: str) -> str:
-    if measure.endswith(("utilization", "within_target", "p_wait")) or "served_by" in measure:
+    if is_share(measure):
         return f"{value:.1%}"
     return f"{value:,.2f}"
 
@@ -131,9 +153,13 @@ def plot_frontier(rows: Sequence[dict[str, Any]], measure: str, path: Path, titl
 
 
 __all__ = [
+    "FRONTIER_MEASURES",
     "Point",
+    "default_frontier_measure",
     "frontier_table",
     "higher_is_better",
+    "is_cost",
+    "is_share",
     "pareto_front",
     "plot_frontier",
     "points_from_rows",

@@ -78,9 +78,10 @@ class Target:
         return gap / max(abs(self.value), 1e-9)
 
 
+_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"  # 20, 0.5, .5, 1e3 — not 1.2.3
 _TARGET = re.compile(
-    r"^\s*([\w.]+)\s*(<=|>=|≤|≥)\s*(-?[\d.]+(?:[eE][-+]?\d+)?)\s*"
-    r"(?:@\s*([\d.]+)\s*(%?))?\s*$"
+    r"^\s*([\w.]+)\s*(<=|>=|≤|≥)\s*(-?" + _NUMBER + r")\s*"
+    r"(?:@\s*(" + _NUMBER + r")\s*(%?))?\s*$"
 )
 
 
@@ -323,9 +324,11 @@ def _evaluation(
             )
         )
     cost = float(np.mean([r.summary.cost.per_year for r in reps]))
-    years = [r.summary.days - r.summary.warmup_days for r in reps]
+    measured_days = [r.summary.days - r.summary.warmup_days for r in reps]
     team_cost = float(
-        np.mean([r.summary.teams[team].cost * 365 / d for r, d in zip(reps, years, strict=True)])
+        np.mean(
+            [r.summary.teams[team].cost * 365 / d for r, d in zip(reps, measured_days, strict=True)]
+        )
     )
     return Evaluation(units, tuple(checks), cost, team_cost)
 

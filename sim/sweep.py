@@ -9,12 +9,14 @@ differences from the baseline are paired, and their intervals are tight.
 Results are journaled one replication at a time beside the results file, and the table (one
 row per variant) is rewritten atomically whenever a variant completes. ``resume=True`` reads
 the journal back and runs only what is missing; the journal's header holds a hash of the sweep
-(scenario, settings, variants) so results from a different sweep are never mixed in.
+(scenario, settings, variants) so results from a different sweep are never mixed in. Once every
+variant is written the journal is deleted: the results file then holds everything.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import itertools
 import json
@@ -35,12 +37,20 @@ from scipy import stats
 from sim.errors import ScenarioError, SimError
 from sim.executors import Executor, Task
 from sim.experiment import ReplicationResult, check_measure, measure
+from sim.frontier import is_cost, is_share
 from sim.metrics import SCHEMA_VERSION, Summary, combine, t_interval
 from sim.output import check_writable, write_atomic, write_text
 from sim.scenario import Scenario, dumps, to_dict, with_overrides
 
 JOURNAL_VERSION = 1
 FILE_KEYS = ("baseline", "grid", "variants")
+# Run settings a variant may not change: each has its own option, and a different seed or
+# replication count per variant would break the pairing of common random numbers.
+FIXED_SETTINGS = {
+    "scenario.replications": "use --replications for every variant",
+    "scenario.seed": "use --seed for every variant (or --independent for unpaired streams)",
+    "scenario.name": "name variants in a sweep file's [[variants]] instead",
+}
 
 
 class SweepError(SimError):
@@ -161,6 +171,10 @@ def _short_names(paths: Sequence[str]) -> dict[str, str]:
 
 def grid(axes: Sequence[tuple[str, Sequence[Any]]]) -> list[Variant]:
     """Every combination of the axes' values, named like ``units=3, end=19:00``."""
+    if not axes:  # itertools.product() of nothing is one empty variant: a silent no-op sweep
+        raise SweepError(
+            "nothing to vary", hint="add --vary PATH=VALUES or --file SWEEP.toml (see README)"
+        )
     paths = [p for p, _ in axes]
     dup = [p for p in paths if paths.count(p) > 1]
     if dup:
@@ -219,10 +233,15 @@ def load_sweep_file(path: Path) -> SweepSpec:
     if baseline is not None and not isinstance(baseline, str):
         raise SweepError("should be a variant's name", where=f"{where}: baseline")
     if "grid" in data:
-        if not isinstance(data["grid"], dict) or not data["grid"]:
-            raise SweepError("should be a table of path = [values]", where=f"{where}: grid")
+        axes_in = _flatten(data["grid"]) if isinstance(data["grid"], dict) else {}
+        if not axes_in:
+            raise SweepError(
+                "should be a table of path = [values]",
+                where=f"{where}: grid",
+                hint='e.g. [grid] then teams.community.shifts.0.units = "1..6"',
+            )
         axes = []
-        for key, values in _flatten(data["grid"]).items():
+        for key, values in axes_in.items():
             if isinstance(values, str):
                 values = parse_values(values)
             if not isinstance(values, list) or not values:
@@ -269,15 +288,30 @@ class Sweep:
         """Every varied path, in order of first appearance."""
         return list(dict.fromkeys(p for v in self.variants for p in v.overrides))
 
-    def key(self) -> str:
-        """A hash of everything that decides the numbers (resume checks it)."""
+    @functools.cached_property
+    def _base_dict(self) -> dict[str, Any]:
+        """The scenario as a dict, made once (it is read for every row and the key)."""
+        return to_dict(self.scenario)
+
+    @functools.cached_property
+    def _key(self) -> str:
         doc = {
-            "scenario": to_dict(self.scenario),
+            "scenario": self._base_dict,
             "variants": [[v.name, v.overrides] for v in self.variants],
             "crn": self.crn,
         }
         text = json.dumps(doc, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def key(self) -> str:
+        """A hash of everything that decides the numbers (resume checks it)."""
+        return self._key
+
+    def value(self, variant: Variant, path: str) -> Any:
+        """A variant's value at a varied path (the scenario's own where it is not varied)."""
+        if path in variant.overrides:
+            return variant.overrides[path]
+        return _lookup(self._base_dict, path)
 
     def order(self) -> list[str]:
         """Variant names, the baseline first (its results are needed for every difference)."""
@@ -309,6 +343,14 @@ def build_sweep(
     dup = next((n for n in names if names.count(n) > 1), None)
     if dup is not None:
         raise SweepError(f"two variants are named '{dup}'", hint="give each a different name")
+    for v in variants:
+        fixed = next((p for p in v.overrides if p in FIXED_SETTINGS), None)
+        if fixed is not None:
+            raise SweepError(
+                f"'{fixed}' cannot differ between variants",
+                where=f"variant '{v.name}'",
+                hint=FIXED_SETTINGS[fixed],
+            )
     if baseline is None:
         baseline = names[0]
     elif baseline not in names:
@@ -326,7 +368,7 @@ def build_sweep(
             where = err.where or f"variant '{v.name}'"
             raise SweepError(err.what, where=where, hint=err.hint) from None
     wanted = [*default_measures(scn), *measures]
-    checked = [check_measure(scn, m, where="measure") for m in dict.fromkeys(wanted)]
+    checked = [check_measure(scn, m, where="--frontier") for m in dict.fromkeys(wanted)]
     return Sweep(
         scenario=scn,
         variants=tuple(variants),
@@ -371,9 +413,16 @@ class Journal:
             raise SweepError("--resume needs the results file", hint="give -o/--out PATH")
         if out is None or self.path is None:
             return
-        check_writable(out)
         if self.path.exists():
             header, lines = self._read()
+            if resume and header.get("version") != JOURNAL_VERSION:
+                raise SweepError(
+                    f"the journal {self.path.name} was written by another version of sim "
+                    f"(journal version {header.get('version')}; this version reads "
+                    f"{JOURNAL_VERSION})",
+                    where=str(out),
+                    hint="rerun without --resume to start again",
+                )
             same = header.get("sweep") == sweep.key()
             if resume and not same:
                 raise SweepError(
@@ -440,6 +489,16 @@ class Journal:
         if self.path is not None:
             self._file.close()
 
+    def discard(self) -> None:
+        """Delete the journal of a finished sweep: the results file now holds everything.
+
+        A complete sweep has nothing to resume, and a stale journal would only make the next
+        run of a changed sweep into the same file refuse to start.
+        """
+        if self.path is not None:
+            self._file.close()
+            self.path.unlink(missing_ok=True)
+
     def complete(self, variant: str) -> bool:
         return len(self.done[variant]) == self.sweep.replications
 
@@ -488,7 +547,7 @@ def variant_row(
     """One results row: parameters, each measure's mean and interval, and vs the baseline."""
     row: dict[str, Any] = {"variant": variant.name}
     for p in sweep.parameters:
-        row[p] = _cell(variant.overrides.get(p, _lookup(to_dict(sweep.scenario), p)))
+        row[p] = _cell(sweep.value(variant, p))
     row["replications"] = len(reps)
     for m in sweep.measures:
         vals = [v for v in _values(reps, m) if v is not None]
@@ -519,25 +578,79 @@ class SweepResult:
     reps: dict[str, list[ReplicationResult]]
     complete: bool
     ran: int = 0  # replications run by this call (the rest came from the journal)
+    summaries: dict[str, Summary] = field(default_factory=dict, repr=False)
+    entries: dict[str, str] = field(default_factory=dict, repr=False)
 
     def summary(self, variant: str) -> Summary:
-        """The across-replication summary of one finished variant."""
-        scn = self.sweep.scenarios[variant]
-        return combine(scn, [r.summary for r in sorted(self.reps[variant], key=_rep)])
+        """The across-replication summary of one finished variant (combined once)."""
+        if variant not in self.summaries:
+            scn = self.sweep.scenarios[variant]
+            reps = sorted(self.reps[variant], key=_rep)
+            self.summaries[variant] = combine(scn, [r.summary for r in reps])
+        return self.summaries[variant]
+
+    def entry_text(self, row: dict[str, Any]) -> str:
+        """One variant's JSON entry, serialized once (it is most of the file's text).
+
+        Indented as at depth 2 of the results document (``variants`` list item, indent 1).
+        """
+        name = row["variant"]
+        if name not in self.entries:
+            entry = {
+                "name": name,
+                "overrides": next(v.overrides for v in self.sweep.variants if v.name == name),
+                "row": row,
+                "summary": self.summary(name).model_dump(mode="json"),
+            }
+            self.entries[name] = json.dumps(entry, indent=1, default=str).replace("\n", "\n  ")
+        return self.entries[name]
 
 
 def _rep(r: ReplicationResult) -> int:
     return r.replication
 
 
+class _Rows:
+    """Rows and summaries of completed variants, each computed once as its variant completes.
+
+    A finished variant's numbers never change, so rewriting the results after each variant
+    costs one new row, not the whole table again. The one exception: rows finished before the
+    baseline lack their difference from it, and are redone once the baseline completes.
+    """
+
+    def __init__(self, sweep: Sweep, journal: Journal) -> None:
+        self.sweep, self.journal = sweep, journal
+        self.rows: dict[str, tuple[dict[str, Any], bool]] = {}  # name → (row, had baseline)
+        self.summaries: dict[str, Summary] = {}
+        self.entries: dict[str, str] = {}  # name → JSON text of the variant's entry
+
+    def snapshot(self, ran: int) -> SweepResult:
+        """The results so far: rows of the variants that have every replication, in order."""
+        sweep, journal = self.sweep, self.journal
+        base_done = journal.complete(sweep.baseline)
+        base = list(journal.done[sweep.baseline].values()) if base_done else None
+        for v in sweep.variants:
+            cached = self.rows.get(v.name)
+            if journal.complete(v.name) and (cached is None or cached[1] != base_done):
+                mine = list(journal.done[v.name].values())
+                self.rows[v.name] = (variant_row(sweep, v, mine, base), base_done)
+                self.entries.pop(v.name, None)  # its row changed: serialize it again
+        rows = [self.rows[v.name][0] for v in sweep.variants if v.name in self.rows]
+        reps = {n: list(d.values()) for n, d in journal.done.items()}
+        return SweepResult(
+            sweep,
+            rows,
+            reps,
+            complete=len(rows) == len(sweep.variants),
+            ran=ran,
+            summaries=self.summaries,  # shared: each variant is combined once
+            entries=self.entries,  # … and serialized once
+        )
+
+
 def result_rows(sweep: Sweep, journal: Journal) -> list[dict[str, Any]]:
     """Rows of the variants that have every replication, in the sweep's order."""
-    base = list(journal.done[sweep.baseline].values()) if journal.complete(sweep.baseline) else None
-    return [
-        variant_row(sweep, v, list(journal.done[v.name].values()), base)
-        for v in sweep.variants
-        if journal.complete(v.name)
-    ]
+    return _Rows(sweep, journal).snapshot(0).rows
 
 
 def write_results(result: SweepResult, out: Path) -> None:
@@ -549,7 +662,7 @@ def write_results(result: SweepResult, out: Path) -> None:
     elif suffix != ".json":
         write_atomic(out, lambda tmp: frame.to_csv(tmp, index=False))
     sweep = result.sweep
-    doc = {
+    head = {
         "schema_version": SCHEMA_VERSION,
         "kind": "sweep",
         "sweep": sweep.key(),
@@ -561,21 +674,17 @@ def write_results(result: SweepResult, out: Path) -> None:
         "parameters": sweep.parameters,
         "measures": list(sweep.measures),
         "complete": result.complete,
-        "variants": [
-            {
-                "name": row["variant"],
-                "overrides": next(v.overrides for v in sweep.variants if v.name == row["variant"]),
-                "row": row,
-                "summary": result.summary(row["variant"]).model_dump(mode="json"),
-            }
-            for row in result.rows
-        ],
+        "variants": [],
     }
-    write_text(json_path(out), json.dumps(doc, indent=1, default=str))
+    text = json.dumps(head, indent=1, default=str)
+    if result.rows:  # the same text json.dumps(doc, indent=1) gives, from cached variant parts
+        entries = ",\n  ".join(result.entry_text(row) for row in result.rows)
+        text = text.removesuffix("[]\n}") + f"[\n  {entries}\n ]\n}}"
+    write_text(json_path(out), text)
 
 
 def check_output(out: Path) -> None:
-    """Fail before any work if the results cannot be written where asked."""
+    """Fail before any work if the results cannot be written where asked (run_sweep calls it)."""
     if out.suffix.lower() not in (".csv", ".parquet", ".json"):
         raise SweepError(
             "results must be .csv, .parquet or .json", where=str(out), hint="change the suffix"
@@ -594,19 +703,15 @@ def run_sweep(
     """Run every replication still missing and write results as each variant completes.
 
     ``on_result(done, total)`` is called after each replication. A KeyboardInterrupt stops
-    the executor and propagates; everything finished so far is already in the journal.
+    the executor and propagates; everything finished so far is already in the journal, which
+    is deleted once the final results are written.
     """
     if out is not None:
         check_output(out)
     journal = Journal(sweep, out, resume)
+    rows = _Rows(sweep, journal)
     total = sweep.replications * len(sweep.variants)
     ran = 0
-
-    def snapshot() -> SweepResult:
-        reps = {n: list(d.values()) for n, d in journal.done.items()}
-        rows = result_rows(sweep, journal)
-        return SweepResult(sweep, rows, reps, complete=len(rows) == len(sweep.variants), ran=ran)
-
     try:
         if on_result:
             on_result(journal.count(), total)
@@ -616,10 +721,12 @@ def run_sweep(
             if on_result:
                 on_result(journal.count(), total)
             if out is not None and journal.complete(result.variant):
-                write_results(snapshot(), out)
-        final = snapshot()
+                write_results(rows.snapshot(ran), out)
+        final = rows.snapshot(ran)
         if out is not None:
             write_results(final, out)
+            if final.complete:
+                journal.discard()
         return final
     finally:
         journal.close()
@@ -646,9 +753,9 @@ def short_label(measure: str) -> str:
 def _fmt(value: Any, name: str) -> str:
     if value is None:
         return "–"
-    if name.endswith(("utilization", "within_target", "p_wait")) or "share" in name:
+    if is_share(name):
         return f"{value:.0%}"
-    if name.startswith("cost"):
+    if is_cost(name):
         return f"${value / 1e6:,.2f}M"
     return f"{value:.1f}"
 
@@ -658,20 +765,27 @@ def _signed(mean: Any, lo: Any, hi: Any, name: str) -> str:
     if mean is None:
         return "–"
     half = None if lo is None or hi is None else (hi - lo) / 2
-    if name.startswith("cost"):
+    if is_cost(name):
         text = f"{mean / 1e3:+,.0f}k"
         return text if half is None else f"{text} ± {half / 1e3:,.0f}k"
-    if name.endswith(("utilization", "within_target", "p_wait")) or "share" in name:
+    if is_share(name):
         text = f"{mean * 100:+.1f} pt"
         return text if half is None else f"{text} ± {half * 100:.1f}"
     return f"{mean:+.1f}" if half is None else f"{mean:+.1f} ± {half:.1f}"
 
 
+def _is_service(measure: str) -> bool:
+    """A measure of the service callers get (not of a team's workload or of cost)."""
+    return not measure.startswith(("teams.", "cost"))
+
+
 def sweep_table(result: SweepResult, measures: Sequence[str] | None = None) -> Table:
     """One row per variant: a few measures, cost, and the paired differences from the baseline."""
     sweep = result.sweep
-    usual = [m for m in sweep.measures if m not in ("cost.per_year", "response_min.mean")]
-    shown = [m for m in dict.fromkeys([*(measures or []), *usual]) if "community" not in m][:2]
+    # The columns: the measures asked for, then the default service measures after the mean
+    # (per-team utilization and cost have their own columns or are in the results file).
+    service = [m for m in sweep.measures if _is_service(m) and m != "response_min.mean"]
+    shown = [m for m in dict.fromkeys([*(measures or []), *service]) if not is_cost(m)][:2]
     table = Table(
         title=f"{sweep.scenario.scenario.name}: {len(sweep.variants)} variants × "
         f"{sweep.replications} replications"

@@ -48,7 +48,6 @@ TIDY_COLUMNS: tuple[str, ...] = (
     "priority",
     "agency",
     "officer_initiated",
-    "disposition",
 )
 """The tidy calls table's columns, in order; nothing else is ever carried."""
 
@@ -304,7 +303,7 @@ def _resolve_mapping(
             hint=(
                 "write a mapping TOML naming the source column for received and call_type "
                 "(required) and any of dispatched, enroute, arrived, cleared, priority, "
-                "agency, officer_initiated, disposition, call_id; pass it with --mapping"
+                "agency, officer_initiated, call_id; pass it with --mapping"
             ),
         )
     return found.mapping
@@ -314,14 +313,14 @@ def _match_columns(mapping: ColumnMapping, header: list[str], path: Path) -> dic
     """Mapping column → header column (exact, else case/space-insensitive)."""
     folded: dict[str, list[str]] = {}
     for h in header:
-        folded.setdefault(_fold(h), []).append(h)
+        folded.setdefault(presets.fold_name(h), []).append(h)
     out: dict[str, str] = {}
     missing: list[str] = []
     for col in mapping.source_columns():
         if col in header:
             out[col] = col
-        elif len(folded.get(_fold(col), [])) == 1:
-            out[col] = folded[_fold(col)][0]
+        elif len(folded.get(presets.fold_name(col), [])) == 1:
+            out[col] = folded[presets.fold_name(col)][0]
         else:
             missing.append(col)
     if missing:
@@ -333,10 +332,6 @@ def _match_columns(mapping: ColumnMapping, header: list[str], path: Path) -> dic
             "set these mapping keys to columns that exist",
         )
     return out
-
-
-def _fold(name: str) -> str:
-    return " ".join(name.lower().split())
 
 
 # --------------------------------------------------------------------------- table level
@@ -376,7 +371,6 @@ class _TableBuilder:
         out["priority"] = self._priority()
         out["agency"] = self._agency()
         out["officer_initiated"] = self._officer_initiated()
-        out["disposition"] = self._text(self.mapping.disposition)
         if self.mapping.call_id:
             self.call_ids = as_strings(self.col(self.mapping.call_id)).to_numpy(
                 zero_copy_only=False
@@ -582,11 +576,10 @@ def _collapse(table: pd.DataFrame, ids: np.ndarray | None) -> tuple[pd.DataFrame
         "priority": "first",
         "agency": "first",
         "officer_initiated": "max",
-        "disposition": "first",
     }
     grouped = table.groupby(key.to_numpy(), sort=False).agg(agg)
     grouped = grouped[list(TIDY_COLUMNS)].reset_index(drop=True)
-    for col in ("call_type", "agency", "disposition"):
+    for col in ("call_type", "agency"):
         grouped[col] = grouped[col].astype("string")
     grouped["priority"] = grouped["priority"].astype("Int64")
     grouped["officer_initiated"] = grouped["officer_initiated"].astype(bool)

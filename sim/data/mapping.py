@@ -18,7 +18,9 @@ Example ``mapping.toml``::
 
 from __future__ import annotations
 
+import difflib
 import tomllib
+import zoneinfo
 from pathlib import Path
 from typing import Literal
 
@@ -83,7 +85,6 @@ class ColumnMapping(BaseModel):
     agency_name: str | None = None
     officer_initiated: str | None = None
     officer_initiated_values: tuple[str, ...] = OFFICER_INITIATED_TRUE
-    disposition: str | None = None
     call_id: str | None = None
     time_format: str | None = None
     timezone: str | None = None
@@ -112,6 +113,20 @@ class ColumnMapping(BaseModel):
             if not value:
                 raise ValueError("give at least one column")
             return tuple(value) if len(value) > 1 else value[0]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        """A misspelt zone fails here, as one line, rather than deep inside parsing."""
+        if value is None:
+            return value
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown timezone {value!r}; give an IANA name, e.g. 'America/Chicago'"
+            ) from None
         return value
 
     @field_validator("delimiter")
@@ -154,7 +169,6 @@ class ColumnMapping(BaseModel):
             self.priority,
             self.agency,
             self.officer_initiated,
-            self.disposition,
             self.call_id,
         ):
             if col:
@@ -169,10 +183,7 @@ class ColumnMapping(BaseModel):
                 return key
             if isinstance(spec, TimeOffset) and spec.offset == column:
                 return key
-        for key in ("disposition", "call_id"):
-            if getattr(self, key) == column:
-                return key
-        return "?"
+        return "call_id" if self.call_id == column else "?"
 
 
 MAPPING_KEYS: tuple[str, ...] = tuple(ColumnMapping.model_fields)
@@ -221,7 +232,9 @@ _TIME_HINT = (
 def _describe(exc: ValidationError) -> tuple[str, str | None]:
     """The first validation error as (what, hint) for one line."""
     errors = exc.errors()
-    err = errors[0]
+    # A misspelt required key shows up twice, as unknown and as missing: name the typo.
+    extra = [e for e in errors if e["type"] == "extra_forbidden"]
+    err = extra[0] if extra else errors[0]
     loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
     key = loc[0] if loc else None
     msg = err["msg"].removeprefix("Value error, ")
@@ -229,6 +242,9 @@ def _describe(exc: ValidationError) -> tuple[str, str | None]:
         keys = "required: received, call_type; optional: " + ", ".join(
             k for k in MAPPING_KEYS if k not in ("received", "call_type")
         )
+        near = difflib.get_close_matches(loc[-1], _keys_at(loc[:-1]), n=1) if loc else []
+        if near:
+            return f"unknown key '{'.'.join(loc)}' (did you mean '{near[0]}'?)", keys
         return f"unknown key '{'.'.join(loc)}'", keys
     if err["type"] == "missing" and len(loc) == 1:
         return f"required key '{key}' is missing", "required: received, call_type"
@@ -241,3 +257,8 @@ def _describe(exc: ValidationError) -> tuple[str, str | None]:
         if err["type"].endswith("_type") or err["type"] == "too_long":
             return f"'{key}' is not a valid time", _TIME_HINT
     return (f"'{key}': {msg}" if key else msg), None
+
+
+def _keys_at(loc: list[str]) -> list[str]:
+    """The keys allowed where an unknown key was found (top level, or an offset table)."""
+    return list(TimeOffset.model_fields) if loc else list(MAPPING_KEYS)

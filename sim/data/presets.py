@@ -21,14 +21,15 @@ class Preset:
     source: str
 
 
-def _fold(name: str) -> str:
+def fold_name(name: str) -> str:
+    """A column name compared case- and spacing-insensitively."""
     return " ".join(name.lower().split())
 
 
 def _preset(signature: set[str], source: str, **mapping: object) -> Preset:
     return Preset(
         mapping=ColumnMapping.model_validate(mapping),
-        signature=frozenset(_fold(c) for c in signature),
+        signature=frozenset(fold_name(c) for c in signature),
         source=source,
     )
 
@@ -42,7 +43,6 @@ PRESETS: dict[str, Preset] = {
         description="Milwaukee Police Department calls for service",
         received="time",
         call_type="nature",
-        disposition="status",
         call_id="id",
         agency_name="MPD",
         notes=(
@@ -63,7 +63,6 @@ PRESETS: dict[str, Preset] = {
         call_type="Call Type",
         priority="Final Priority",
         priority_map={"3": 1, "2": 2},
-        disposition="Call Final Disposition",
         call_id="Call Number",
         agency_name="SFFD",
         travel_from="enroute",
@@ -139,7 +138,6 @@ PRESETS: dict[str, Preset] = {
         call_type=("InitialTypeText", "TypeText"),
         priority="InitialPriority",
         officer_initiated="SelfInitiated",
-        disposition="DispositionText",
         call_id="NOPD_Item",
         agency_name="NOPD",
         notes=(
@@ -157,7 +155,6 @@ PRESETS: dict[str, Preset] = {
         arrived="Arrival on Scene Date & Time",
         cleared="MCIT Departure Date & Time",
         call_type="Reason for Dispatch #1",
-        disposition="Disposition",
         call_id="ID",
         agency_name="MCSLC",
         midnight_is_missing=True,
@@ -175,7 +172,6 @@ PRESETS: dict[str, Preset] = {
         received="Call Time",
         arrived=TimeOffset(offset="Seconds to Arrival", unit="s", after="received"),
         call_type="Nature",
-        disposition="Closed As",
         call_id="ID",
         agency_name="MCSLC",
         notes=(
@@ -189,7 +185,7 @@ PRESETS: dict[str, Preset] = {
 
 def detect_preset(header: list[str]) -> Preset | None:
     """The preset whose signature columns all appear in ``header`` (most specific wins)."""
-    have = {_fold(h) for h in header}
+    have = {fold_name(h) for h in header}
     matches = [p for p in PRESETS.values() if p.signature <= have]
     if not matches:
         return None

@@ -8,7 +8,6 @@ they came from (file name, SHA-256, window, rows used) so it can be shared witho
 
 from __future__ import annotations
 
-import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from sim.data import (
 from sim.data.ingest import Provenance as IngestProvenance
 from sim.errors import DataError
 from sim.fit.arrivals import ArrivalFit, Smoothing, Window, data_window, fit_arrivals
-from sim.fit.durations import DurationFit, fit_by_category, require_fit
+from sim.fit.durations import MIN_EMPIRICAL, DurationFit, fit_by_category, fit_sample, round_sig
 from sim.fit.render import render_scenario
 from sim.program import Program, apply_program, eligible_categories
 from sim.scenario import Scenario, from_dict
@@ -46,6 +45,10 @@ MIN_CALLS = 30
 STAFFING_BETA = 1.0
 """Square-root staffing β for the baseline: about 1 call in 4 waits at the peak (Halfin–Whitt)."""
 FITTED_WITH = "sim fit 0.1 (sim.fit)"
+REPORT_MIN_CALLS = 5
+"""A raw call type or agency name goes into the report only with at least this many calls."""
+REPORT_MAX_CHARS = 40
+"""…and cut to this many characters: a rare free-text entry could identify a person."""
 
 DEFAULT_PRIORITY: dict[str, int] = {
     "violent_crime": 1,
@@ -131,7 +134,12 @@ class CategoryReport(BaseModel):
 
 
 class FitReport(BaseModel):
-    """Data quality and fit quality, JSON-ready (``sim fit --report``)."""
+    """Data quality and fit quality, JSON-ready (``sim fit --report``).
+
+    Raw source strings are kept out unless common: the unmapped call types listed, and the
+    agency names keying ``by_agency``, are only those with at least ``REPORT_MIN_CALLS``
+    calls, cut to ``REPORT_MAX_CHARS`` characters (a type seen once may be free text).
+    """
 
     source: str
     sha256: str | None
@@ -160,6 +168,20 @@ class Borrowed:
     travel: dict[str, Any] | None = None
     dispatch_delay: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     citation: str = ""
+    source: str = "the borrowed times"
+    """What to call the lender in an error (e.g. the scenario file's name)."""
+    default_note: str = "its call-weighted mix of all call types"
+    """What the ``"default"`` entry (used for categories the lender lacks) is."""
+
+    def lookup(
+        self, table: Mapping[str, dict[str, Any]], c: str
+    ) -> tuple[dict[str, Any], bool] | None:
+        """(spec, whether it is the lender's default) for category ``c``, or None."""
+        if c in table:
+            return dict(table[c]), False
+        if "default" in table:
+            return dict(table["default"]), True
+        return None
 
 
 @dataclass(frozen=True)
@@ -276,8 +298,6 @@ class _Fitter:
         end = pd.Timestamp(options.end) if options.end else None
         self.window: Window = data_window(self.table["received"], start, end)
         self.iv = intervals(self.table, prepared.travel_from)
-        if prepared.received_is_proxy:
-            self.iv["dispatch_delay_min"] = np.nan
 
     # ------------------------------------------------------------------------- fitting
 
@@ -296,23 +316,21 @@ class _Fitter:
         samples = self.samples(column)
         if sum(len(x) for x in samples.values()) == 0:
             return {}
-        fits = fit_by_category(samples, self.groups)
-        for c in self.categories:
-            require_fit(fits, c, column.removesuffix("_min").replace("_", " "), len(samples[c]))
-        return fits
+        return fit_by_category(samples, self.groups)
 
     def travel(self) -> DurationFit | None:
-        from sim.fit.durations import MIN_EMPIRICAL, fit_sample
-
         x = self.iv["travel_min"].dropna().to_numpy()
         return fit_sample(x) if len(x) >= MIN_EMPIRICAL else None
 
     def by_agency(self) -> dict[str, DurationReport]:
+        """On-scene fits per agency, keyed only by names common enough to report."""
         agency = self.table["agency"].astype("string").fillna("<none>")
-        if agency.nunique() < 2:
+        counts = agency.value_counts()
+        if len(counts) < 2:
             return {}
-        samples = {f"on_scene @ {a}": self.iv["on_scene_min"][agency == a].dropna().to_numpy()
-                   for a in agency.unique()}  # fmt: skip
+        scene = self.iv["on_scene_min"]
+        samples = {f"on_scene @ {_reportable(str(a))}": scene[agency == a].dropna().to_numpy()
+                   for a, n in counts.items() if n >= REPORT_MIN_CALLS}  # fmt: skip
         fits = fit_by_category(samples)
         return {k: DurationReport.of(f) for k, f in fits.items()}
 
@@ -321,10 +339,6 @@ class _Fitter:
         known = prio.dropna()
         if len(prio) and len(known) >= 0.5 * len(prio):
             return int(known.mode().iloc[0]), f"data (most common of {len(known):,})"
-        cat = self.p.taxonomy.categories.get(category)
-        value = getattr(cat, "priority", None)
-        if isinstance(value, int):
-            return value, "taxonomy"
         return DEFAULT_PRIORITY.get(category, 3), "default for the category"
 
     # ------------------------------------------------------------------------- building
@@ -346,19 +360,19 @@ class _Fitter:
         notes: dict[str, list[str]] = {}
         for c in self.categories:
             a = arrivals[c]
-            scene_spec, scene_src = self._on_scene_spec(c, on_scene)
-            delay_spec = self._delay_spec(c, delay)
+            scene = self._on_scene_spec(c, on_scene)
+            wait = self._delay_spec(c, delay)
             prio, prio_from = self.priority(c)
             cat = self.p.taxonomy.categories.get(c)
             entry: dict[str, Any] = {
                 "label": cat.label if cat else c,
-                "calls_per_day": _round(a.calls_per_day, 4),
+                "calls_per_day": round_sig(a.calls_per_day, 4),
                 "hour_of_week": [round(float(v), 3) for v in a.hour_of_week],
                 "daily_cv": round(a.daily_cv, 3),
                 "priority": prio,
                 "response": [{"team": team}],
-                "dispatch_delay_min": delay_spec,
-                "on_scene_min": {team: scene_spec},
+                "dispatch_delay_min": wait.spec,
+                "on_scene_min": {team: scene.spec},
             }
             if cat is not None:
                 entry["community_eligible"] = cat.community_candidate
@@ -369,12 +383,12 @@ class _Fitter:
                     smoothing=a.note, dispersion_index=_opt(a.dispersion_index),
                     overdispersion_p=_opt(a.overdispersion_p), daily_cv=round(a.daily_cv, 3),
                     priority=prio, priority_from=prio_from,
-                    dispatch_delay=DurationReport.of(delay[c]) if c in delay else None,
-                    on_scene=DurationReport.of(on_scene[c]) if c in on_scene else None,
-                    on_scene_source=scene_src,
+                    dispatch_delay=DurationReport.of(wait.fit) if wait.fit else None,
+                    on_scene=DurationReport.of(scene.fit) if scene.fit else None,
+                    on_scene_source=scene.source,
                 )
             )  # fmt: skip
-            notes[c] = [*self._ct_note(c, a, on_scene, delay, scene_src), *ct_comments.get(c, ())]
+            notes[c] = [*self._ct_note(c, a, scene, wait), *ct_comments.get(c, ())]
         units, units_from = self._units(call_types, travel_spec)
         data = {
             "scenario": self._settings(),
@@ -411,13 +425,33 @@ class _Fitter:
             "travel: no arrival times in this export, so travel is 0 (response = wait)"
         )
 
-    def _on_scene_spec(self, c: str, fits: Mapping[str, DurationFit]) -> tuple[dict[str, Any], str]:
-        if c in fits:
-            return fits[c].spec, "fitted"
+    def _pick(self, c: str, fits: Mapping[str, DurationFit],
+              lent: Mapping[str, dict[str, Any]] | None) -> _Spec | None:  # fmt: skip
+        """Fitted (own or group), else borrowed, else the all-calls pool, else None."""
+        fit = fits.get(c)
+        if fit is not None and not fit.pooled_all:
+            return _Spec(fit.spec, "fitted", fit.note, fit)
+        found = self.borrowed.lookup(lent, c) if self.borrowed and lent is not None else None
+        if found is not None and self.borrowed is not None:
+            spec, is_default = found
+            extra = f" ({self.borrowed.default_note}: it has no '{c}')" if is_default else ""
+            return _Spec(spec, "borrowed", f"borrowed — {self.borrowed.citation}{extra}")
+        if fit is not None:
+            return _Spec(fit.spec, "pooled", fit.note, fit)
+        return None
+
+    def _on_scene_spec(self, c: str, fits: Mapping[str, DurationFit]) -> _Spec:
+        picked = self._pick(c, fits, self.borrowed.on_scene if self.borrowed else None)
+        if picked is not None:
+            return picked
         if self.borrowed:
-            spec = self.borrowed.on_scene.get(c) or self.borrowed.on_scene.get("default")
-            if spec is not None:
-                return dict(spec), "borrowed"
+            has = ", ".join(k for k in self.borrowed.on_scene if k != "default") or "none"
+            raise DataError(
+                f"{self.borrowed.source} has no call type '{c}' (it has: {has})",
+                where=self.where,
+                hint="borrow from a scenario with that call type, or map the export's call "
+                "types to its categories (--taxonomy)",
+            )
         raise DataError(
             f"no on-scene times for category '{c}' (the export has no arrived and cleared "
             "times for it)",
@@ -425,26 +459,19 @@ class _Fitter:
             hint="borrow them from another scenario: sim fit … --durations-from CITY.toml",
         )
 
-    def _delay_spec(self, c: str, fits: Mapping[str, DurationFit]) -> dict[str, Any]:
-        if c in fits:
-            return fits[c].spec
-        if self.borrowed and c in self.borrowed.dispatch_delay:
-            return dict(self.borrowed.dispatch_delay[c])
-        return {"dist": "constant", "value": 0.0}
+    def _delay_spec(self, c: str, fits: Mapping[str, DurationFit]) -> _Spec:
+        picked = self._pick(c, fits, self.borrowed.dispatch_delay if self.borrowed else None)
+        if picked is not None:
+            return picked
+        return _Spec({"dist": "constant", "value": 0.0}, "none",
+                     "no dispatch times in the export (0)")  # fmt: skip
 
-    def _ct_note(self, c: str, a: ArrivalFit, on_scene: Mapping[str, DurationFit],
-                 delay: Mapping[str, DurationFit], scene_src: str) -> list[str]:  # fmt: skip
+    def _ct_note(self, c: str, a: ArrivalFit, scene: _Spec, wait: _Spec) -> list[str]:
         disp = ("dispersion n/a (under 3 whole days)" if a.dispersion_index is None else
                 f"daily-count dispersion {a.dispersion_index:.2f} (Poisson test p "
                 f"{a.overdispersion_p:.2g}) → daily_cv {a.daily_cv:.3f}")  # fmt: skip
-        lines = [f"{c}: {a.calls:,} calls, {a.calls_per_day:.2f}/day; {a.note}; {disp}"]
-        if c in on_scene:
-            lines.append(f"  on scene: {on_scene[c].note}")
-        elif scene_src == "borrowed" and self.borrowed:
-            lines.append(f"  on scene: borrowed — {self.borrowed.citation}")
-        lines.append(f"  dispatch delay: {delay[c].note}" if c in delay else
-                     "  dispatch delay: no dispatch times in the export (0)")  # fmt: skip
-        return lines
+        return [f"{c}: {a.calls:,} calls, {a.calls_per_day:.2f}/day; {a.note}; {disp}",
+                f"  on scene: {scene.note}", f"  dispatch delay: {wait.note}"]  # fmt: skip
 
     def _units(self, call_types: Mapping[str, Any], travel: dict[str, Any]) -> tuple[int, str]:
         if self.o.police_units is not None:
@@ -502,7 +529,13 @@ class _Fitter:
         prov = self.p.provenance
         unmapped = self.p.unmapped.model_dump(mode="json") if self.p.unmapped else None
         if unmapped is not None:
-            unmapped["unmapped_types"] = unmapped["unmapped_types"][:25]
+            common = [t for t in unmapped["unmapped_types"] if t["calls"] >= REPORT_MIN_CALLS]
+            unmapped["unmapped_types"] = [
+                {**t, "call_type": _reportable(t["call_type"])} for t in common[:25]
+            ]
+            unmapped["unmapped_types_rule"] = (
+                f"only types with ≥ {REPORT_MIN_CALLS} calls, cut to {REPORT_MAX_CHARS} characters"
+            )
         return FitReport(
             source=prov.source_name if prov else "calls table",
             sha256=prov.sha256 if prov else None,
@@ -574,10 +607,19 @@ def check_round_trip(text: str, scn: Scenario) -> None:
         raise AssertionError("rendered scenario does not round-trip; this is a bug in sim.fit")
 
 
-def _round(x: float, digits: int) -> float:
-    if x == 0 or not math.isfinite(x):
-        return float(x)
-    return float(round(x, digits - 1 - math.floor(math.log10(abs(x)))))
+@dataclass(frozen=True)
+class _Spec:
+    """The spec chosen for one call type's duration, where it came from, and its note."""
+
+    spec: dict[str, Any]
+    source: Literal["fitted", "borrowed", "pooled", "none"]
+    note: str
+    fit: DurationFit | None = None
+
+
+def _reportable(name: str) -> str:
+    """A raw source string as the report may show it (cut to ``REPORT_MAX_CHARS``)."""
+    return name if len(name) <= REPORT_MAX_CHARS else name[: REPORT_MAX_CHARS - 1] + "…"
 
 
 def _opt(x: float | None) -> float | None:

@@ -21,7 +21,6 @@ Cities and what their data allows:
 from __future__ import annotations
 
 import csv
-import hashlib
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from sim.data import CleanConfig, clean_calls, intervals, load_taxonomy, read_ca
 from sim.data.categorize import classify
 from sim.fit.build import Borrowed, FitOptions, fit_calls
 from sim.fit.durations import fit_sample
-from sim.fit.render import value
+from sim.fit.render import table, value
 from sim.output import write_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,7 +134,10 @@ def detroit_borrowed(folder: Path) -> tuple[Borrowed, list[str]]:
         "  cv from its demand type's SD/mean (table 2); dispatch delay 0 (no source):",
         *times.lines,
     ]
-    return Borrowed(times.on_scene, times.travel, {}, "Detroit 2019 (Langton et al. 2022)"), lines
+    borrowed = Borrowed(times.on_scene, times.travel, {}, "Detroit 2019 (Langton et al. 2022)",
+                        source="the Detroit aggregates",
+                        default_note="Detroit's all-calls mean")  # fmt: skip
+    return borrowed, lines
 
 
 # ------------------------------------------------------------------------------ cities
@@ -215,7 +217,6 @@ def lane_county(data: Path, out: Path) -> None:
     fits = {name: fit_sample(iv[col].dropna().to_numpy()) for name, col in
             (("dispatch_delay_min", "dispatch_delay_min"), ("travel_min", "travel_min"),
              ("on_scene_min", "on_scene_min"))}  # fmt: skip
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
     window = (cleaned.table["received"].min().date(), cleaned.table["received"].max().date())
     lines = [
         "# Community-responder times fitted by `python -m sim.fit.cities` from the Mobile Crisis",
@@ -228,17 +229,16 @@ def lane_county(data: Path, out: Path) -> None:
         "# Missing times are written as 0:00 in the export and read as missing; intervals capped",
         f"# at their 99.5th percentile ({cleaned.report.capped.cap_minutes}).",
         "# Fit: MLE of exponential, lognormal, gamma, Weibull (loc 0), lowest AIC, KS reported.",
-        "",
-        "[provenance]",
-        f"source = {value(path.name)}",
-        f"sha256 = {value(sha)}",
-        f"date_start = {value(str(window[0]))}",
-        f"date_end = {value(str(window[1]))}",
-        f"rows_used = {len(cleaned.table)}",
-        'fitted_with = "sim fit 0.1 (sim.fit.cities)"',
-        "",
-        "[times]",
     ]
+    lines += table("provenance", {
+        "source": ingest.provenance.source_name,
+        "sha256": ingest.provenance.sha256,
+        "date_start": str(window[0]),
+        "date_end": str(window[1]),
+        "rows_used": len(cleaned.table),
+        "fitted_with": "sim fit 0.1 (sim.fit.cities)",
+    })  # fmt: skip
+    lines += ["", "[times]"]
     labels = {"dispatch_delay_min": "request → dispatch", "travel_min": "dispatch → arrival",
               "on_scene_min": "arrival → departure"}  # fmt: skip
     for name, fit in fits.items():

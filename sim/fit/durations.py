@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,6 @@ from pydantic import TypeAdapter
 from scipy import stats
 
 from sim.dists import Dist
-from sim.errors import DataError
 
 FAMILIES: tuple[str, ...] = ("exponential", "lognormal", "gamma", "weibull")
 MIN_FIT = 50
@@ -60,13 +59,15 @@ class DurationFit:
     ks: float | None
     candidates: tuple[Candidate, ...]
     note: str
+    pooled_all: bool = False
+    """True when the category had too few times and took the fit of all calls together."""
 
     def dist(self) -> Dist:
         """The spec as a validated :mod:`sim.dists` distribution."""
         return _DIST.validate_python(self.spec)
 
 
-def _sig(x: float, digits: int = 4) -> float:
+def round_sig(x: float, digits: int = 4) -> float:
     """Round to significant digits (the scenario file stays readable)."""
     if x == 0 or not math.isfinite(x):
         return float(x)
@@ -77,18 +78,18 @@ def _mle(family: str, x: np.ndarray) -> tuple[Any, dict[str, Any], int]:
     """(frozen scipy dist, scenario spec, number of parameters) fitted with loc fixed at 0."""
     if family == "exponential":
         _, scale = stats.expon.fit(x, floc=0)
-        return stats.expon(scale=scale), {"dist": "exponential", "mean": _sig(scale)}, 1
+        return stats.expon(scale=scale), {"dist": "exponential", "mean": round_sig(scale)}, 1
     if family == "lognormal":
         s, _, scale = stats.lognorm.fit(x, floc=0)
-        spec = {"dist": "lognormal", "mu": _sig(math.log(scale)), "sigma": _sig(s)}
+        spec = {"dist": "lognormal", "mu": round_sig(math.log(scale)), "sigma": round_sig(s)}
         return stats.lognorm(s=s, scale=scale), spec, 2
     if family == "gamma":
         a, _, scale = stats.gamma.fit(x, floc=0)
-        spec = {"dist": "gamma", "shape": _sig(a), "scale": _sig(scale)}
+        spec = {"dist": "gamma", "shape": round_sig(a), "scale": round_sig(scale)}
         return stats.gamma(a, scale=scale), spec, 2
     if family == "weibull":
         c, _, scale = stats.weibull_min.fit(x, floc=0)
-        spec = {"dist": "weibull", "shape": _sig(c), "scale": _sig(scale)}
+        spec = {"dist": "weibull", "shape": round_sig(c), "scale": round_sig(scale)}
         return stats.weibull_min(c, scale=scale), spec, 2
     raise ValueError(f"unknown family {family!r}")
 
@@ -110,7 +111,10 @@ def candidates(x: np.ndarray) -> tuple[Candidate, ...]:
 def empirical_spec(x: np.ndarray) -> dict[str, Any]:
     """The 21-point quantile form (0, 5 %, …, 100 %) of a sample."""
     q = np.quantile(x, np.linspace(0, 1, QUANTILE_POINTS))
-    return {"dist": "empirical", "quantiles": [_sig(max(v, 0.0)) for v in np.maximum.accumulate(q)]}
+    return {
+        "dist": "empirical",
+        "quantiles": [round_sig(max(v, 0.0)) for v in np.maximum.accumulate(q)],
+    }
 
 
 def _subsample(x: np.ndarray) -> np.ndarray:
@@ -158,10 +162,11 @@ def fit_by_category(
 ) -> dict[str, DurationFit]:
     """Fit each category's sample, pooling small ones into their group, or all calls.
 
-    A category with fewer than ``MIN_FIT`` times borrows its group's fit when the group has
-    enough; else it uses its own empirical quantiles when it has ``MIN_EMPIRICAL``; else the
-    fit of all categories together. Categories with no times at all are left out (the caller
-    decides what to do about a missing interval).
+    A category with fewer than ``MIN_FIT`` times (none at all included) borrows its group's
+    fit when the group has enough; else it uses its own empirical quantiles when it has
+    ``MIN_EMPIRICAL``; else the fit of all categories together (marked ``pooled_all``, so a
+    caller with better times to borrow can prefer them). A category is left out only when
+    all calls together have too few times.
     """
     groups = groups or {}
     clean = {c: _finite(x) for c, x in samples.items()}
@@ -169,8 +174,6 @@ def fit_by_category(
     out: dict[str, DurationFit] = {}
     cache: dict[str, DurationFit] = {}
     for cat, x in clean.items():
-        if len(x) == 0:
-            continue
         if len(x) >= MIN_FIT:
             out[cat] = fit_sample(x)
             continue
@@ -180,36 +183,23 @@ def fit_by_category(
         if len(pool) >= MIN_FIT and len(members) > 1:
             fit = cache.get(f"g:{group}") or fit_sample(pool)
             cache[f"g:{group}"] = fit
-            out[cat] = _relabel(fit, f"{len(x)} times: pooled into group '{group}' ({fit.note})")
+            out[cat] = replace(
+                fit, note=f"{len(x)} times: pooled into group '{group}' ({fit.note})"
+            )
         elif len(x) >= MIN_EMPIRICAL:
             fit = fit_sample(x)
-            out[cat] = _relabel(fit, f"{len(x)} times: own empirical quantiles")
+            out[cat] = replace(fit, note=f"{len(x)} times: own empirical quantiles")
         elif len(pooled_all) >= MIN_EMPIRICAL:
             fit = cache.get("all") or fit_sample(pooled_all)
             cache["all"] = fit
-            out[cat] = _relabel(fit, f"{len(x)} times: pooled across all calls ({fit.note})")
+            note = f"{len(x)} times: pooled across all calls ({fit.note})"
+            out[cat] = replace(fit, note=note, pooled_all=True)
     return out
 
 
 def _finite(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     return x[np.isfinite(x) & (x >= 0)]
-
-
-def _relabel(fit: DurationFit, note: str) -> DurationFit:
-    return DurationFit(fit.spec, fit.method, fit.n, fit.mean, fit.median, fit.ks,
-                       fit.candidates, note)  # fmt: skip
-
-
-def require_fit(fits: Mapping[str, DurationFit], category: str, what: str, n: int) -> DurationFit:
-    """The fit for ``category`` or a one-line error saying there are too few calls."""
-    if category not in fits:
-        raise DataError(
-            f"category '{category}' has {n} calls with {what} times, too few to fit "
-            f"(need {MIN_EMPIRICAL}) and nothing to pool them with",
-            hint="widen the date window, or map the category's call types elsewhere",
-        )
-    return fits[category]
 
 
 __all__ = [
@@ -223,5 +213,5 @@ __all__ = [
     "empirical_spec",
     "fit_by_category",
     "fit_sample",
-    "require_fit",
+    "round_sig",
 ]

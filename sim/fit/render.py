@@ -59,7 +59,8 @@ def _long_list(name: str, items: Sequence[Any]) -> list[str]:
     return [f"{key(name)} = [", *(f"  {value(x)}," for x in items), "]"]
 
 
-def _table(header: str, data: Mapping[str, Any], comments: Sequence[str] = ()) -> list[str]:
+def table(header: str, data: Mapping[str, Any], comments: Sequence[str] = ()) -> list[str]:
+    """One TOML table as lines: a blank line, its comments, ``[header]``, then its keys."""
     lines = ["", *_comment(comments), f"[{header}]"]
     for k, v in data.items():
         if k == "hour_of_week":
@@ -85,16 +86,16 @@ def render_scenario(
     targets = settings.pop("targets", {})
     provenance = settings.pop("provenance", None)
     lines = _comment(header)
-    lines += _table("scenario", settings)
+    lines += table("scenario", settings)
     if targets:
-        lines += _table("scenario.targets", targets)
+        lines += table("scenario.targets", targets)
     if provenance:
-        lines += _table("scenario.provenance", provenance)
+        lines += table("scenario.provenance", provenance)
     for name, team in data["teams"].items():
-        lines += _table(f"teams.{key(name)}", team)
+        lines += table(f"teams.{key(name)}", team)
     for name, ct in data["call_types"].items():
-        lines += _table(f"call_types.{key(name)}", ct, notes.get(name, ()))
+        lines += table(f"call_types.{key(name)}", ct, notes.get(name, ()))
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-__all__ = ["key", "render_scenario", "value"]
+__all__ = ["key", "render_scenario", "table", "value"]

@@ -20,16 +20,17 @@ from string import Template
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.compare import SCHEMA_VERSION, CityComparison, Comparison, Estimate, table_rows
 from sim.errors import SimError
 from sim.experiment import run_replication
-from sim.frontier import Point, higher_is_better, pareto_front
+from sim.frontier import Point, default_frontier_measure, higher_is_better, pareto_front
 from sim.metrics import Summary, TimeStat, combine, replication_summary
 from sim.records import Records, State
 from sim.report import plots
 from sim.report.hours import busy_by_hour, demand_by_hour, staffed_by_hour
+from sim.report.tables import pct
 from sim.scenario import Scenario
 
 SAMPLE_CAP = 20_000  # response times kept per group and replication for the box plots
@@ -116,10 +117,6 @@ def ci_text(
     if ci is None or ci[0] == ci[1]:  # no interval, or no variation between replications
         return text
     return text + f" (95% CI {unit}{ci[0]:{fmt}}–{unit}{ci[1]:{fmt}})"
-
-
-def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0%}"
 
 
 # ------------------------------------------------------------------------------ a run
@@ -228,7 +225,7 @@ def _tables(s: Summary) -> str:
         ["team", "calls / year", "busy unit-h / year", "staffed unit-h / year", "utilization",
          "response p90, min", "cost / year"],
         [[n, f"{t.calls * per_year:,.0f}", f"{t.busy_unit_hours * per_year:,.0f}",
-          f"{t.staffed_unit_hours * per_year:,.0f}", _pct(t.utilization),
+          f"{t.staffed_unit_hours * per_year:,.0f}", pct(t.utilization),
           _num(t.response_min.p90), f"${t.cost * per_year:,.0f}"] for n, t in s.teams.items()],
     )  # fmt: skip
     types = html_table(
@@ -236,7 +233,7 @@ def _tables(s: Summary) -> str:
          "response mean (95% CI), min", "p90"],
         [[n, f"{c.calls * per_year:,.0f}",
           ", ".join(f"{k} {v:.0%}" for k, v in c.served_by.items() if v > 0.0005) or "–",
-          _pct(c.fallback_share),
+          pct(c.fallback_share),
           "–" if c.within_target is None else f"{c.within_target:.0%} ≤ {c.target_min:g}",
           ci_text(c.response_min.mean, c.response_min.ci95), _num(c.response_min.p90)]
          for n, c in s.call_types.items()],
@@ -362,9 +359,9 @@ def city_findings(c: CityComparison, program: str) -> list[str]:
         ]
     out = [
         f"{c.city}: {c.total_calls_per_year:,.0f} calls a year, "
-        f"{_pct(c.eligible_share)} of them in categories {program} takes.",
+        f"{pct(c.eligible_share)} of them in categories {program} takes.",
         f"{program} would answer {_est(c.program_calls_per_year, ',.0f')} calls a year "
-        f"({_pct(c.program_share_of_eligible)} of the eligible calls).",
+        f"({pct(c.program_share_of_eligible)} of the eligible calls).",
     ]
     if c.police_unit_hours_freed_per_year is not None:
         out.append(
@@ -471,22 +468,23 @@ class SweepResults(BaseModel):
     replications: int
     baseline: str
     parameters: list[str]
-    measures: list[str]
-    variants: list[SweepVariant]
+    measures: list[str] = Field(min_length=1)
+    variants: list[SweepVariant] = Field(min_length=1)
 
 
-FRONTIER_MEASURES = ("eligible.response_min.p90", "response_min.p90", "response_min.mean")
+def sweep_report(result: SweepResults, where: str | None = None) -> str:
+    """The report of a sweep: cost against response for every variant, and the frontier.
 
-
-def sweep_report(result: SweepResults) -> str:
-    """The report of a sweep: cost against response for every variant, and the frontier."""
-    measure = next((m for m in FRONTIER_MEASURES if m in result.measures), result.measures[0])
+    ``where`` (the results file) goes into the error when nothing in it can be drawn.
+    """
+    measure = default_frontier_measure(result.measures)
     usable = [
         v for v in result.variants if None not in (v.row.get(measure), v.row.get("cost.per_year"))
     ]
     if not usable:
         raise ResultsError(
             "the sweep has no finished variant with cost and response",
+            where=where,
             hint="finish it with sim sweep --resume",
         )
     cost = [float(v.row["cost.per_year"]) for v in usable]
@@ -623,7 +621,7 @@ def report_for_results(path: Path) -> str:
     if isinstance(results, Comparison):
         return comparison_report(results)
     if isinstance(results, SweepResults):
-        return sweep_report(results)
+        return sweep_report(results, where=str(path))
     return summary_report(results)
 
 

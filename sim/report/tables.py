@@ -19,7 +19,8 @@ def fmt_min(stat: TimeStat, key: str = "mean") -> str:
     return f"{value:.1f}"
 
 
-def _pct(x: float | None) -> str:
+def pct(x: float | None) -> str:
+    """A share as a whole percentage, or a dash when unknown (terminal and HTML alike)."""
     return "–" if x is None else f"{x:.0%}"
 
 
@@ -57,7 +58,7 @@ def teams_table(s: Summary) -> Table:
         t.add_row(
             name, f"{team.calls:,.0f}", f"{team.backup_calls:,.0f}",
             f"{team.busy_unit_hours:,.0f}", f"{team.staffed_unit_hours:,.0f}",
-            _pct(team.utilization), fmt_min(team.response_min, "p90"), f"${team.cost:,.0f}",
+            pct(team.utilization), fmt_min(team.response_min, "p90"), f"${team.cost:,.0f}",
         )  # fmt: skip
     return t
 
@@ -80,7 +81,7 @@ def call_types_table(s: Summary) -> Table:
         served = ", ".join(f"{k} {v:.0%}" for k, v in ct.served_by.items() if v > 0.0005)
         target = "–" if ct.within_target is None else f"{ct.within_target:.0%} ≤ {ct.target_min:g}"
         t.add_row(
-            name, f"{ct.calls:,.0f}", served or "–", _pct(ct.fallback_share),
+            name, f"{ct.calls:,.0f}", served or "–", pct(ct.fallback_share),
             f"{ct.unserved:,.0f}", target, fmt_min(ct.response_min),
             fmt_min(ct.response_min, "p90"),
         )  # fmt: skip

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli import app
+from sim.cli import app, main
+from sim.fit.arrivals import Smoothing
 from sim.fit.replay import load_replay, replay_calls, replay_scenario
-from sim.fit.synthetic import SyntheticFiles, write_synthetic
-from sim.scenario import load_scenario, with_overrides
+from sim.fit.synthetic import SyntheticFiles, raw_name, write_synthetic
+from sim.scenario import dumps, from_dict, load_scenario, to_dict
+
+DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml"
 
 runner = CliRunner()
 
@@ -74,7 +79,6 @@ def test_police_units_option_and_program(synthetic: SyntheticFiles, tmp_path: Pa
     ("args", "expect"),
     [
         (["--start", "2031-01-01"], "no calls left"),
-        (["--smoothing", "wavy"], "--smoothing"),
         (["--agency", "nobody"], "no calls left"),
     ],
 )
@@ -85,6 +89,88 @@ def test_bad_options_are_one_line(
     line = _one_error_line(_fit(synthetic, out, *args))
     assert expect in line
     assert not out.exists()
+
+
+def test_smoothing_choices_are_declared(
+    synthetic: SyntheticFiles, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A bad choice is Typer's usage error, one line through main(); --help lists them all.
+    out = tmp_path / "never.toml"
+    args = ["fit", str(synthetic.csv), "--mapping", str(synthetic.mapping), "-o", str(out),
+            "--smoothing", "wavy"]  # fmt: skip
+    assert main(args) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(err) == 1 and "--smoothing" in err[0] and "wavy" in err[0], err
+    assert not out.exists()
+    help_text = runner.invoke(app, ["fit", "--help"], env={"COLUMNS": "200"}).output
+    assert all(choice in help_text for choice in get_args(Smoothing))
+
+
+def _blank_times(files: SyntheticFiles, folder: Path, categories: list[str]) -> Path:
+    """The synthetic export with some call types' dispatched/arrived/cleared blanked, and
+    rare and long raw call types that the report must not copy verbatim."""
+    frame = pd.read_csv(files.csv, dtype=str, keep_default_na=False)
+    rows = frame["call_type"].isin([raw_name(c) for c in categories])
+    assert rows.sum() > 0
+    frame.loc[rows, ["dispatched", "arrived", "cleared"]] = ""
+    odd = frame.iloc[:7].copy()
+    odd["call_type"] = ["ZZ ONE-OFF NAME 12 ELM ST"] + ["ZZ " + "LONG UNMAPPED TYPE " * 4] * 6
+    odd["call_id"] = [f"extra{i}" for i in range(len(odd))]  # new calls, not unit rows
+    odd["self_initiated"] = "N"
+    path = folder / "blank.csv"
+    pd.concat([frame, odd]).to_csv(path, index=False)
+    return path
+
+
+def test_a_call_type_without_times_falls_back(synthetic: SyntheticFiles, tmp_path: Path) -> None:
+    # Both members of the 'community' group, so no group pool either.
+    calls = _blank_times(synthetic, tmp_path, ["welfare_check", "behavioral_health"])
+    out, report = tmp_path / "city.toml", tmp_path / "report.json"
+    args = ["fit", str(calls), "--mapping", str(synthetic.mapping), "--taxonomy",
+            str(synthetic.taxonomy), "-o", str(out), "--report", str(report)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    # No borrowing: the all-calls pool, said so in the comments.
+    text = out.read_text()
+    assert "on scene: 0 times: pooled across all calls" in text
+    assert "dispatch delay: 0 times: pooled across all calls" in text
+    data = json.loads(report.read_text())
+    welfare = next(c for c in data["call_types"] if c["category"] == "welfare_check")
+    assert welfare["on_scene_source"] == "pooled"
+    # Privacy: the one-off type is not listed; the common long one is cut to 40 characters.
+    listed = [t["call_type"] for t in data["categorization"]["unmapped_types"]]
+    assert not any("ONE-OFF" in t for t in listed)
+    assert any(t.startswith("ZZ LONG") and len(t) == 40 for t in listed), listed
+    # Borrowed beats the all-calls pool: the demo's own welfare_check times.
+    borrowed = runner.invoke(app, [*args, "--durations-from", str(DEMO)])
+    assert borrowed.exit_code == 0, borrowed.output
+    scn, demo = load_scenario(out), load_scenario(DEMO)
+    assert (
+        scn.call_types["welfare_check"].on_scene_min["police"]
+        == (
+            demo.call_types["welfare_check"].on_scene_min[
+                demo.call_types["welfare_check"].response[-1].team
+            ]
+        )
+    )
+    assert "on scene: borrowed — demo.toml" in out.read_text()
+
+
+def test_borrowing_uses_the_lenders_mix_for_missing_types(tmp_path: Path) -> None:
+    from sim.fit.build import Borrowed
+    from sim.fit.cli_support import borrowed_from
+
+    lent = borrowed_from(DEMO)
+    assert lent.source == "demo.toml" and lent.on_scene["default"]["dist"] == "empirical"
+    # The mix's median lies between the call types' own medians.
+    demo = load_scenario(DEMO)
+    medians = [
+        ct.on_scene_min[ct.response[-1].team].quantile(0.5) for ct in demo.call_types.values()
+    ]
+    assert min(medians) <= lent.on_scene["default"]["quantiles"][10] <= max(medians)
+    without = Borrowed({"traffic": lent.on_scene["traffic"]}, source="demo.toml")
+    assert without.lookup(without.on_scene, "fire") is None
+    assert lent.lookup(lent.on_scene, "fire") == (lent.on_scene["default"], True)
 
 
 def test_missing_column_names_what_exists(synthetic: SyntheticFiles, tmp_path: Path) -> None:
@@ -184,12 +270,26 @@ def test_replay_on_scene_uses_recorded_times(synthetic: SyntheticFiles, tmp_path
 
 
 def test_replay_needs_matching_call_types(synthetic: SyntheticFiles, tmp_path: Path) -> None:
-    demo = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml")
-    other = with_overrides(demo, {"scenario.name": "x"})
-    history = load_replay(other, synthetic.csv, synthetic.mapping, synthetic.taxonomy)
-    assert history.left_out == {}  # the synthetic taxonomy names the demo's call types
-    result = runner.invoke(app, ["run", str(tmp_path / "missing.toml"), "--replay-on-scene"])
-    assert result.exit_code == 2
-    demo_path = Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml"
-    line = _one_error_line(runner.invoke(app, ["run", str(demo_path), "--replay-on-scene"]))
+    demo = to_dict(load_scenario(DEMO))
+    demo["scenario"]["replications"] = 1
+    lacking = {
+        **demo,
+        "call_types": {k: v for k, v in demo["call_types"].items() if k != "traffic"},
+    }
+    path = tmp_path / "lacking.toml"
+    path.write_text(dumps(from_dict(lacking, source="test")))
+    args = ["run", str(path), "--replay", str(synthetic.csv), "--mapping", str(synthetic.mapping),
+            "--taxonomy", str(synthetic.taxonomy), "--json", "-"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "left out (not call types of the scenario): traffic" in result.stderr
+    # A scenario sharing no category with the export: one line naming both sides.
+    settings = {k: v for k, v in demo["scenario"].items() if k != "targets"}
+    only = {**demo, "scenario": settings, "call_types": {"fire": demo["call_types"]["traffic"]}}
+    path.write_text(dumps(from_dict(only, source="test")))
+    line = _one_error_line(runner.invoke(app, args))
+    assert "none of the export's categories" in line and "fire" in line
+    missing = runner.invoke(app, ["run", str(tmp_path / "missing.toml"), "--replay-on-scene"])
+    assert missing.exit_code == 2
+    line = _one_error_line(runner.invoke(app, ["run", str(DEMO), "--replay-on-scene"]))
     assert "--replay" in line

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app, main
+from sim.experiment import run as run_scenario
+from sim.metrics import t_interval
+from sim.scenario import load_scenario, with_overrides
 
 runner = CliRunner()
 FAST = ["--days", "8", "--replications", "3"]
@@ -31,8 +35,13 @@ def test_json_summary_holds_the_documented_contract(demo_path: Path) -> None:
     assert s["replications"] == 3 and s["days"] == 8
     assert set(s["response_min"]) >= TIME_KEYS
     assert TIME_KEYS | {"p_wait"} <= set(s["wait_min"])
-    lo, hi = s["response_min"]["ci95"]
-    assert lo <= s["response_min"]["mean"] <= hi
+    # The interval is the t-interval of the per-replication means (replications independent).
+    settings = {"scenario.days": 8, "scenario.replications": 3}
+    reps = run_scenario(with_overrides(load_scenario(demo_path), settings)).replications
+    expected = t_interval([r.response_min.mean for r in reps])
+    assert expected is not None
+    assert s["response_min"]["ci95"] == pytest.approx(expected, rel=1e-9)
+    assert s["response_min"]["mean"] == pytest.approx(np.mean([r.response_min.mean for r in reps]))
     for team in s["teams"].values():
         assert {"calls", "busy_unit_hours", "staffed_unit_hours", "utilization", "cost",
                 "response_min", "wait_min"} <= set(team)  # fmt: skip

@@ -90,6 +90,10 @@ def test_sweep_results_get_a_frontier(demo_path: Path, tmp_path: Path) -> None:
     assert 'id="chart-frontier"' in text and "are on the frontier" in text
 
 
+SWEEP = {"kind": "sweep", "schema_version": 1, "scenario": "s", "seed": 1, "replications": 2,
+         "baseline": "a", "parameters": []}  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -98,8 +102,14 @@ def test_sweep_results_get_a_frontier(demo_path: Path, tmp_path: Path) -> None:
         ({"hello": 1}, "not sim results"),
         ({"kind": "compare", "schema_version": 1, "cities": "x"}, "does not match"),
         ("{not json", "not a JSON file"),
+        ({"kind": "compare", "schema_version": 1, "program": "p", "responder": "r",
+          "cities": []}, "cities: List should have at least 1 item"),
+        ({**SWEEP, "measures": [], "variants": [{"name": "a", "row": {}}]}, "measures: List"),
+        ({**SWEEP, "measures": ["response_min.p90"], "variants": []}, "variants: List"),
+        ({**SWEEP, "measures": ["response_min.p90"], "variants": [{"name": "a", "row": {}}]},
+         "results.json: the sweep has no finished variant"),
     ],
-)
+)  # fmt: skip
 def test_bad_results_are_one_line_and_exit_2(content: object, message: str, tmp_path: Path) -> None:
     src = tmp_path / "results.json"
     src.write_text(content if isinstance(content, str) else json.dumps(content))
@@ -128,3 +138,10 @@ def test_unwritable_output_is_one_line_and_nothing_written(
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_settings_cannot_change_results_already_run(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", str(small), "-o", str(out), "--replications", "5"])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "--replications cannot change results" in result.stderr and not out.exists()

@@ -11,11 +11,14 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.compare import compare
-from sim.program import apply_program, load_program
+from sim.experiment import run
+from sim.metrics import t_interval
+from sim.program import Program, apply_program, load_program
 from sim.scenario import dumps, load_scenario, with_overrides
 
 runner = CliRunner()
 PROGRAM = Path(__file__).resolve().parents[2] / "scenarios" / "programs" / "cahoots_like.toml"
+DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml"
 FAST = ["--days", "5", "--replications", "3", "--seed", "7"]
 
 
@@ -68,8 +71,17 @@ def test_arms_see_the_same_calls_and_figures_add_up(compared: tuple[dict, Path])
     per_year = 365 / (city["days"] - city["warmup_days"])
     freed = base["teams"]["police"]["busy_unit_hours"] - prog["teams"]["police"]["busy_unit_hours"]
     assert city["police_unit_hours_freed_per_year"]["mean"] == pytest.approx(freed * per_year)
-    lo, hi = city["police_unit_hours_freed_per_year"]["ci95"]
-    assert lo <= freed * per_year <= hi
+    # The interval is the paired t-interval of per-replication freed hours (separate runs).
+    settings = {"scenario.days": 5, "scenario.replications": 3, "scenario.seed": 7}
+    demo = with_overrides(load_scenario(DEMO), settings)
+    applied = apply_program(demo, load_program(PROGRAM), warn=lambda _: None)
+    per_rep = [
+        (b.teams["police"].busy_unit_hours - p.teams["police"].busy_unit_hours) * per_year
+        for b, p in zip(run(demo).replications, run(applied).replications, strict=True)
+    ]
+    expected = t_interval(per_rep)
+    assert expected is not None
+    assert city["police_unit_hours_freed_per_year"]["ci95"] == pytest.approx(expected, rel=1e-9)
     answered = prog["teams"]["cahoots"]["calls"] * per_year
     assert city["program_calls_per_year"]["mean"] == pytest.approx(answered)
     assert answered > 0 and freed > 0  # the vans take police work on eligible calls
@@ -104,9 +116,20 @@ def test_more_program_units_never_freed_fewer_police_hours_in_expectation(
     prog = load_program(PROGRAM)
     few = prog.model_copy(update={"teams": {"cahoots": prog.teams["cahoots"].model_copy(
         update={"shifts": prog.teams["cahoots"].shifts[:1]})}})  # fmt: skip
+    per_year = 365 / (city.scenario.days - city.scenario.warmup_days)
+    police = run(city).summary.teams["police"].busy_unit_hours
+
+    def freed(p: Program) -> float:
+        """Baseline minus with-program police busy hours per year, from separate runs."""
+        applied = apply_program(city, p, warn=lambda _: None)
+        return (police - run(applied).summary.teams["police"].busy_unit_hours) * per_year
+
     a, b = (compare([("demo", city)], p).cities[0] for p in (few, prog))
-    assert a.program_calls_per_year.mean is not None and b.program_calls_per_year.mean is not None
-    assert b.program_calls_per_year.mean >= a.program_calls_per_year.mean
+    assert a.police_unit_hours_freed_per_year is not None
+    assert b.police_unit_hours_freed_per_year is not None
+    assert a.police_unit_hours_freed_per_year.mean == pytest.approx(freed(few), rel=1e-9)
+    assert b.police_unit_hours_freed_per_year.mean == pytest.approx(freed(prog), rel=1e-9)
+    assert b.police_unit_hours_freed_per_year.mean >= a.police_unit_hours_freed_per_year.mean > 0
 
 
 def test_team_clash_is_one_line_and_exit_2(demo_path: Path, tmp_path: Path) -> None:
@@ -130,3 +153,12 @@ def test_unwritable_output_is_one_line_and_nothing_written(demo_path: Path, tmp_
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "folder does not exist" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_csv_and_json_both_on_stdout_is_one_line_and_exit_2(demo_path: Path) -> None:
+    result = runner.invoke(
+        app, ["compare", str(demo_path), "--program", str(PROGRAM), *FAST, "--csv", "-",
+              "--json", "-"],
+    )  # fmt: skip
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "mix two formats on stdout" in result.stderr and result.stdout == ""

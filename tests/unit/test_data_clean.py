@@ -31,11 +31,10 @@ def table(rows: list[dict[str, object]]) -> pd.DataFrame:
         data["priority"].append(row.get("priority", 2))
         data["agency"].append(row.get("agency", "PD"))
         data["officer_initiated"].append(row.get("officer_initiated", False))
-        data["disposition"].append(None)
     out = pd.DataFrame(data)
     for col in ("received", "dispatched", "enroute", "arrived", "cleared"):
         out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
-    for col in ("call_type", "agency", "disposition"):
+    for col in ("call_type", "agency"):
         out[col] = out[col].astype("string")
     out["priority"] = out["priority"].astype("Int64")
     out["officer_initiated"] = out["officer_initiated"].astype(bool)

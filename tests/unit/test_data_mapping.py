@@ -68,6 +68,24 @@ def test_unknown_key_is_named(tmp_path: Path) -> None:
     assert "call_type" in (err.value.hint or "")
 
 
+def test_misspelt_required_key_suggests_the_right_one(tmp_path: Path) -> None:
+    # "calltype" is both unknown and leaves call_type missing: the typo is what to report.
+    with pytest.raises(DataError) as err:
+        load_mapping(write(tmp_path, 'received = "t"\ncalltype = "c"\n'))
+    assert "unknown key 'calltype' (did you mean 'call_type'?)" in err.value.line()
+    assert "\n" not in err.value.line()
+
+
+def test_unknown_timezone_is_one_line() -> None:
+    with pytest.raises(DataError) as err:
+        mapping_from_dict({"received": "t", "call_type": "c", "timezone": "America/Chicgo"})
+    line = err.value.line()
+    assert "unknown timezone 'America/Chicgo'" in line and "America/Chicago" in line
+    assert "\n" not in line
+    ok = mapping_from_dict({"received": "t", "call_type": "c", "timezone": "America/Chicago"})
+    assert ok.timezone == "America/Chicago"
+
+
 def test_missing_required_key(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="required key 'call_type' is missing"):
         load_mapping(write(tmp_path, 'received = "t"\n'))

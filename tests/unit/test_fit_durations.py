@@ -7,13 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from sim.errors import DataError
 from sim.fit.durations import (
     MIN_EMPIRICAL,
     MIN_FIT,
     fit_by_category,
     fit_sample,
-    require_fit,
 )
 
 N = 5000
@@ -57,7 +55,9 @@ def test_bad_fit_falls_back_to_empirical() -> None:
     assert fit.method == "empirical"
     assert "KS" in fit.note
     assert len(fit.spec["quantiles"]) == 21
-    assert fit.spec["quantiles"][10] == pytest.approx(np.median(x), rel=0.5)
+    # The middle of 21 equally spaced quantiles is the sample median itself, written to 4
+    # significant digits: only that rounding (≤ 5e-4 relative) separates them.
+    assert fit.spec["quantiles"][10] == pytest.approx(np.median(x), rel=1e-3)
 
 
 def test_many_zeros_use_empirical_and_all_zero_is_constant() -> None:
@@ -82,12 +82,18 @@ def test_small_categories_pool_into_their_group_or_go_empirical() -> None:
     assert "pooled into group 'g'" in fits["small_a"].note
     assert fits["small_a"].spec == fits["small_b"].spec
     assert fits["alone"].method == "empirical" and "own empirical" in fits["alone"].note
-    assert "pooled across all calls" in fits["tiny"].note
+    assert "pooled across all calls" in fits["tiny"].note and fits["tiny"].pooled_all
+    assert not fits["alone"].pooled_all and not fits["small_a"].pooled_all
     assert MIN_FIT > MIN_EMPIRICAL
 
 
-def test_too_few_times_is_a_clear_error() -> None:
-    fits = fit_by_category({"fire": np.array([3.0, 4.0])})
-    assert fits == {}
-    with pytest.raises(DataError, match="'fire' has 2 calls with on scene times"):
-        require_fit(fits, "fire", "on scene", 2)
+def test_no_times_pool_across_all_calls_or_are_left_out() -> None:
+    # A category with no times at all is "tiny": it takes the all-calls fit (marked, so the
+    # caller may prefer borrowed times); only when all calls together are too few is it
+    # left out for the caller to decide (delay 0, or an error for on-scene times).
+    rng = np.random.default_rng(6)
+    big = rng.lognormal(3, 0.5, 400)
+    fits = fit_by_category({"big": big, "none": np.array([np.nan])})
+    assert fits["none"].pooled_all and "0 times: pooled across all calls" in fits["none"].note
+    assert fits["none"].spec == fit_sample(big).spec
+    assert fit_by_category({"fire": np.array([3.0, 4.0]), "none": np.empty(0)}) == {}

@@ -10,6 +10,7 @@ from sim.optimize import (
     Blocks,
     OptimizeError,
     Target,
+    TargetCheck,
     analytic_units,
     apply_plan,
     block_loads,
@@ -47,9 +48,26 @@ def test_targets_parse_with_shares_and_reject_nonsense() -> None:
     assert parse_target("call_types.x.within_target>=0.8@0.9").share == 0.9
     assert Target("m", "<=", 20).met(20) and not Target("m", "<=", 20).met(20.1)
     assert Target("m", ">=", 0.8).margin(0.9) == pytest.approx(0.125)
-    for bad in ("p90 < 20", "response_min.p90<=", "x<=1@150%"):
-        with pytest.raises(OptimizeError):
+    assert parse_target("x<=1.5e3@.5").value == 1500 and parse_target("x<=.5").value == 0.5
+    bad_numbers = ("response_min.p90<=1.2.3", "response_min.p90<=20@0.5.5", "x<=1..2", "x<=.")
+    for bad in ("p90 < 20", "response_min.p90<=", "x<=1@150%", *bad_numbers):
+        with pytest.raises(OptimizeError, match=r"MEASURE<=VALUE|share"):
             parse_target(bad)
+
+
+@pytest.mark.parametrize(
+    ("hits", "n", "low", "high"),
+    [
+        (0, 10, 0.0, 1 - 0.025 ** (1 / 10)),  # = 0.3085: closed form when nothing meets it
+        (10, 10, 0.025 ** (1 / 10), 1.0),
+        (5, 10, 0.187086, 0.812914),  # Clopper–Pearson tables (beta quantiles), 6 digits
+    ],
+)
+def test_share_interval_is_clopper_pearson(hits: int, n: int, low: float, high: float) -> None:
+    check = TargetCheck(parse_target("x<=1@90%"), mean=None, ci95=None, hits=hits, n=n)
+    lo, hi = check.share_ci95
+    assert lo == pytest.approx(low, abs=1e-6) and hi == pytest.approx(high, abs=1e-6)
+    assert round(1 - 0.025 ** (1 / 10), 4) == 0.3085
 
 
 def test_blocks_become_merged_shifts() -> None:

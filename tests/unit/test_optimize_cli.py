@@ -42,6 +42,8 @@ def test_optimize_reports_the_plan_and_writes_a_scenario(demo_path: Path, tmp_pa
     [
         (["--team", "vans", "--target", TARGET], "'vans' is not a team"),
         (["--team", "community", "--target", "p90 below 20"], "MEASURE<=VALUE"),
+        (["--team", "community", "--target", "response_min.p90<=1.2.3"], "MEASURE<=VALUE"),
+        (["--team", "community", "--target", "eligible.response_min.p90<=20@0.5.5"], "VALUE"),
         (["--team", "community", "--target", "eligible.response.p90<=20"], "nearest"),
         (["--team", "community", "--target", TARGET, "--block-hours", "5"], "does not divide"),
         (["--team", "community", "--target", TARGET, "-o", "/no/dir/x.toml"], "does not exist"),

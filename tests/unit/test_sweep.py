@@ -15,8 +15,10 @@ from sim.experiment import ReplicationResult, measure, replicate
 from sim.metrics import t_interval
 from sim.scenario import Scenario, load_scenario, with_overrides
 from sim.sweep import (
+    JOURNAL_VERSION,
     SweepError,
     Variant,
+    _diff_interval,
     build_sweep,
     grid,
     journal_path,
@@ -200,18 +202,32 @@ def test_interrupted_sweep_resumes_without_losing_or_repeating(
     pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(whole))
     a, b = (json.loads(p.with_suffix(".json").read_text()) for p in (out, whole))
     assert a == b
-    lines = journal_path(out).read_text().splitlines()[1:]
-    assert len(lines) == 9  # one line per replication: nothing ran twice
+    assert len(first.ran) + len(second.ran) == 9  # one run per replication: nothing twice
+    assert not journal_path(out).exists()  # complete: the results file holds everything
+
+
+def test_resume_refuses_a_journal_of_another_version(small: Scenario, tmp_path: Path) -> None:
+    sweep = build_sweep(small, grid([(UNITS, [1, 2])]))
+    out = tmp_path / "r.csv"
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(sweep, StopAfter(4), out=out)
+    j = journal_path(out)
+    lines = j.read_text().splitlines()
+    header = json.loads(lines[0])
+    j.write_text("\n".join([json.dumps({**header, "version": JOURNAL_VERSION + 1}), *lines[1:]]))
+    with pytest.raises(SweepError, match="journal version"):
+        run_sweep(sweep, SerialExecutor(), out=out, resume=True)
 
 
 def test_resume_refuses_results_of_a_different_sweep(small: Scenario, tmp_path: Path) -> None:
     out = tmp_path / "r.parquet"
-    run_sweep(build_sweep(small, grid([(UNITS, [1, 2])])), SerialExecutor(), out=out)
-    assert len(pd.read_parquet(out)) == 2
+    with pytest.raises(KeyboardInterrupt):  # the baseline finished, the other variant not
+        run_sweep(build_sweep(small, grid([(UNITS, [1, 2])])), StopAfter(4), out=out)
+    assert len(pd.read_parquet(out)) == 1
     other = build_sweep(small, grid([(UNITS, [1, 4])]))
     with pytest.raises(SweepError, match="different sweep"):
         run_sweep(other, SerialExecutor(), out=out, resume=True)
-    assert len(pd.read_parquet(out)) == 2  # untouched
+    assert len(pd.read_parquet(out)) == 1  # untouched
     alone = tmp_path / "alone.csv"
     alone.write_text("variant\nx\n")
     with pytest.raises(SweepError, match="no journal"):
@@ -227,3 +243,79 @@ def test_a_torn_last_journal_line_reruns_that_replication(small: Scenario, tmp_p
     j.write_text(j.read_text()[:-40])  # a process killed in the middle of a write
     result = run_sweep(sweep, SerialExecutor(), out=out, resume=True)
     assert result.ran == 3 and result.complete
+
+
+# ------------------------------------------------------------------- input mistakes
+
+
+def test_nothing_to_vary_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(SweepError, match="nothing to vary"):
+        grid([])  # itertools.product() of no axes would be one unnamed variant
+    empty = tmp_path / "empty.toml"
+    empty.write_text("[grid]\n[grid.teams]\n")
+    with pytest.raises(SweepError, match="grid"):
+        load_sweep_file(empty)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "hint"),
+    [
+        ("scenario.replications", 5, "--replications"),
+        ("scenario.seed", 7, "--seed"),
+        ("scenario.name", "x", "variants"),
+    ],
+)
+def test_run_settings_cannot_be_varied(
+    small: Scenario, path: str, value: object, hint: str
+) -> None:
+    with pytest.raises(SweepError, match="cannot differ") as err:
+        build_sweep(small, grid([(path, [value])]))
+    assert hint in err.value.line()
+
+
+# ----------------------------------------------------------------------- statistics
+
+
+def test_unpaired_difference_is_welchs_interval() -> None:
+    """The independent-streams branch must equal scipy's Welch interval (to rounding)."""
+    from scipy import stats
+
+    x = [12.1, 14.3, 11.8, 15.0, 13.2]
+    base = [10.0, 10.9, 9.7, 11.5]
+    mean, ci = _diff_interval(list(x), list(base), paired=False)
+    ref = stats.ttest_ind(x, base, equal_var=False).confidence_interval(0.95)
+    assert mean == pytest.approx(np.mean(x) - np.mean(base), rel=1e-12)
+    assert ci == pytest.approx((ref.low, ref.high), rel=1e-12)
+    # Welch differs from the pooled-variance interval on unequal variances: a real check.
+    pooled = stats.ttest_ind(x, base, equal_var=True).confidence_interval(0.95)
+    assert ci[0] != pytest.approx(pooled.low, rel=1e-6)
+    paired_mean, paired_ci = _diff_interval(x[:4], base, paired=True)
+    d = [a - b for a, b in zip(x[:4], base, strict=True)]
+    assert paired_ci == t_interval(d) and paired_mean == pytest.approx(np.mean(d))
+
+
+class Reversed(Executor):
+    """Serial, in reverse order: every other variant completes before the baseline."""
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[ReplicationResult]:
+        for t in reversed(list(tasks)):
+            yield replicate(t.variant, t.scenario_text, t.replication)
+
+    def close(self) -> None:
+        pass
+
+
+def test_cached_rows_match_a_fresh_computation_in_any_order(
+    small: Scenario, tmp_path: Path
+) -> None:
+    """Rows are cached as variants complete; those done before the baseline are redone."""
+    sweep = build_sweep(small, grid([(UNITS, [1, 2, 3])]))
+    out = tmp_path / "r.csv"
+    cached = run_sweep(sweep, Reversed(), out=out)
+    fresh = run_sweep(sweep, SerialExecutor())
+    assert cached.rows == fresh.rows
+    written = pd.read_csv(out)
+    assert written["vs_baseline.response_min.p90"].notna().all()
+    assert cached.summary("units=3") == fresh.summary("units=3")
+    text = out.with_suffix(".json").read_text()  # assembled from cached entries …
+    assert text == json.dumps(json.loads(text), indent=1)  # … exactly as one json.dumps

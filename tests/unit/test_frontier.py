@@ -1,0 +1,69 @@
+"""The Pareto front of cost against service, on hand-made points whose front is known."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.frontier import (
+    FRONTIER_MEASURES,
+    Point,
+    default_frontier_measure,
+    higher_is_better,
+    pareto_front,
+)
+
+# cost, service (minutes: lower is better)
+POINTS = [
+    Point("a", 100.0, 30.0),  # cheapest
+    Point("b", 150.0, 20.0),  # dearer, better
+    Point("c", 160.0, 25.0),  # dominated by b: dearer and worse
+    Point("d", 200.0, 10.0),  # dearest, best
+    Point("e", 200.0, 12.0),  # dominated by d: same cost, worse
+]
+
+
+def names(points: list[Point]) -> list[str]:
+    return [p.name for p in points]
+
+
+def test_lower_is_better_front_drops_dominated_points_cheapest_first() -> None:
+    assert names(pareto_front(POINTS)) == ["a", "b", "d"]
+
+
+def test_higher_is_better_front_flips_the_service_direction() -> None:
+    # As shares within target, larger is better: now the cheap 'a' (30) beats everything.
+    assert names(pareto_front(POINTS, higher_better=True)) == ["a"]
+    shares = [Point("x", 100.0, 0.70), Point("y", 150.0, 0.80), Point("z", 150.0, 0.75)]
+    assert names(pareto_front(shares, higher_better=True)) == ["x", "y"]
+    assert names(pareto_front(shares, higher_better=False)) == ["x"]
+
+
+def test_exact_ties_both_stay_on_the_front() -> None:
+    """Neither of two identical points is strictly better, so neither dominates the other."""
+    tied = [Point("p", 100.0, 20.0), Point("q", 100.0, 20.0), Point("r", 120.0, 20.0)]
+    assert names(pareto_front(tied)) == ["p", "q"]  # r: dearer for the same service
+
+
+@pytest.mark.parametrize(
+    ("measure", "higher"),
+    [
+        ("call_types.mental_health.within_target", True),
+        ("eligible.within_target", True),
+        ("call_types.mental_health.served_by.community", True),
+        ("response_min.p90", False),
+        ("teams.police.utilization", False),
+        ("teams.police.calls", False),  # a workload: more calls is not better service
+        ("eligible.calls", False),
+        ("unserved", False),
+    ],
+)
+def test_direction_of_each_measure(measure: str, higher: bool) -> None:
+    assert higher_is_better(measure) is higher
+
+
+def test_the_default_measure_is_the_first_one_present() -> None:
+    assert (
+        default_frontier_measure(["response_min.p90", *FRONTIER_MEASURES]) == FRONTIER_MEASURES[0]
+    )
+    assert default_frontier_measure(["wait_min.mean", "response_min.p90"]) == "response_min.p90"
+    assert default_frontier_measure(["wait_min.mean"]) == "wait_min.mean"
