@@ -2,32 +2,28 @@
 
 A variant is on the front when no other variant is at least as cheap *and* at least as good
 on the service measure, and strictly better on one of them. Everything off the front costs
-more for the same service or gives worse service for the same money.
+more for the same service or gives worse service for the same money. Which way a measure is
+better, and its unit, come from the measure registry (:mod:`sim.measures`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rich.table import Table
 
+from sim.errors import SimError
+from sim.estimates import Estimate
+from sim.measures import Better, Measure, Unit, describe
 from sim.output import write_atomic
+from sim.sweep.rows import SweepRow
 
 COST = "cost.per_year"
 # The service measure a front is drawn against when none is named (PNG and HTML alike): the
 # first of these the results have. Response to the calls a program takes comes first.
 FRONTIER_MEASURES = ("eligible.response_min.p90", "response_min.p90", "response_min.mean")
-# Measures where a larger value is better service; everything else (times, waits,
-# utilization, unserved calls) is better smaller. Call counts are workload, not service.
-_HIGHER_IS_BETTER = ("within_target", "served_by")
-
-
-def higher_is_better(measure: str) -> bool:
-    """Whether a larger value of this measure means better service."""
-    return any(part in _HIGHER_IS_BETTER for part in measure.split("."))
 
 
 def default_frontier_measure(measures: Sequence[str]) -> str:
@@ -35,18 +31,18 @@ def default_frontier_measure(measures: Sequence[str]) -> str:
     return next((m for m in FRONTIER_MEASURES if m in measures), measures[0])
 
 
-def is_share(measure: str) -> bool:
-    """A fraction in [0, 1], shown as a percentage (utilization, shares, within target)."""
-    return (
-        measure.endswith(("utilization", "within_target", "p_wait"))
-        or "share" in measure
-        or "served_by" in measure
-    )
-
-
-def is_cost(measure: str) -> bool:
-    """A dollar amount."""
-    return measure.startswith("cost")
+def frontier_measure(name: str, where: str = "--frontier") -> Measure:
+    """The measure a front is drawn against: registered, and with a direction."""
+    m = describe(name)
+    if m is None:
+        raise SimError(f"'{name}' is not a measure", where=where)
+    if m.better is Better.NEITHER:
+        raise SimError(
+            f"'{name}' counts demand, which no staffing changes, so no variant is better on it",
+            where=where,
+            hint="choose a service measure, e.g. response_min.p90",
+        )
+    return m
 
 
 @dataclass(frozen=True)
@@ -70,82 +66,82 @@ def pareto_front(points: Sequence[Point], higher_better: bool = False) -> list[P
     return sorted(front, key=lambda p: (p.cost, sign * p.service))
 
 
-def points_from_rows(rows: Sequence[dict[str, Any]], measure: str) -> list[Point]:
+def points(rows: Sequence[SweepRow], measure: Measure) -> list[Point]:
     """Points for the variants whose cost and service are both known."""
-    return [
-        Point(r["variant"], float(r[COST]), float(r[measure]))
-        for r in rows
-        if r.get(COST) is not None and r.get(measure) is not None
-    ]
+    out = []
+    for r in rows:
+        cost, service = r.value(COST), r.value(measure.name)
+        if cost is not None and service is not None:
+            out.append(Point(r.variant, cost, service))
+    return out
 
 
-def _fmt(value: float, measure: str) -> str:
-    if is_share(measure):
-        return f"{value:.1%}"
-    return f"{value:,.2f}"
+def front(rows: Sequence[SweepRow], measure: Measure) -> list[Point]:
+    """The Pareto front of the rows, in the measure's direction."""
+    return pareto_front(points(rows, measure), measure.better is Better.HIGHER)
 
 
-def frontier_table(rows: Sequence[dict[str, Any]], measure: str) -> Table:
+def fmt(value: float, measure: Measure) -> str:
+    """A value of the measure: shares as percentages, anything else to two decimals."""
+    return f"{value:.1%}" if measure.unit is Unit.SHARE else f"{value:,.2f}"
+
+
+def frontier_table(rows: Sequence[SweepRow], measure: Measure) -> Table:
     """The front as a rich table, with each measure's 95% interval where the row has it."""
-    by_name = {r["variant"]: r for r in rows}
-    front = pareto_front(points_from_rows(rows, measure), higher_is_better(measure))
-    direction = "higher" if higher_is_better(measure) else "lower"
+    by_name = {r.variant: r for r in rows}
+    on_front = front(rows, measure)
     table = Table(
-        title=f"Pareto front: cost per year against {measure} ({direction} is better); "
-        f"{len(front)} of {len(rows)} variants",
+        title=f"Pareto front: cost per year against {measure.name} ({measure.better} is "
+        f"better); {len(on_front)} of {len(rows)} variants",
         title_justify="left",
     )
-    for col in ("variant", "cost per year", "95% CI", measure, "95% CI "):
+    for col in ("variant", "cost per year", "95% CI", measure.name, "95% CI "):
         table.add_column(col, justify="left" if col == "variant" else "right")
-    for p in front:
+    for p in on_front:
         row = by_name[p.name]
-        cost_ci = _ci(row, COST, lambda v: f"${v:,.0f}")
         table.add_row(
             p.name,
             f"${p.cost:,.0f}",
-            cost_ci,
-            _fmt(p.service, measure),
-            _ci(row, measure, lambda v: _fmt(v, measure)),
+            _ci(row.measures[COST], lambda v: f"${v:,.0f}"),
+            fmt(p.service, measure),
+            _ci(row.measures[measure.name], lambda v: fmt(v, measure)),
         )
     return table
 
 
-def _ci(row: dict[str, Any], measure: str, fmt: Any) -> str:
-    lo, hi = row.get(f"{measure}.lo"), row.get(f"{measure}.hi")
-    return "–" if lo is None or hi is None else f"{fmt(lo)}–{fmt(hi)}"
+def _ci(e: Estimate, show: Callable[[float], str]) -> str:
+    return "–" if e.ci95 is None else f"{show(e.ci95[0])}–{show(e.ci95[1])}"
 
 
-def plot_frontier(rows: Sequence[dict[str, Any]], measure: str, path: Path, title: str) -> None:
+def axis_label(measure: Measure) -> str:
+    """The measure's name with its unit, for a chart axis."""
+    unit = {Unit.MINUTES: "minutes", Unit.SHARE: "share", Unit.CALLS: "calls",
+            Unit.UNIT_HOURS: "unit-hours"}.get(measure.unit, str(measure.unit))  # fmt: skip
+    return f"{measure.name}, {unit}"
+
+
+def plot_frontier(rows: Sequence[SweepRow], measure: Measure, path: Path, title: str) -> None:
     """Every variant as a point, the front as a line, written as a PNG (Agg backend)."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    points = points_from_rows(rows, measure)
-    front = pareto_front(points, higher_is_better(measure))
-    on_front = {p.name for p in front}
+    every = points(rows, measure)
+    on_front = front(rows, measure)
+    names = {p.name for p in on_front}
     fig = Figure(figsize=(7.5, 5), layout="constrained")
     ax = fig.subplots()
-    others = [p for p in points if p.name not in on_front]
-    ax.scatter(
-        [p.cost / 1e6 for p in others],
-        [p.service for p in others],
-        color="0.6",
-        label="dominated",
-    )
-    ax.plot(
-        [p.cost / 1e6 for p in front],
-        [p.service for p in front],
-        "o-",
-        color="tab:blue",
-        label="Pareto front",
-    )
-    for p in front:
+    others = [p for p in every if p.name not in names]
+    ax.scatter([p.cost / 1e6 for p in others], [p.service for p in others], color="0.6",
+               label="dominated")  # fmt: skip
+    ax.plot([p.cost / 1e6 for p in on_front], [p.service for p in on_front], "o-",
+            color="tab:blue", label="Pareto front")  # fmt: skip
+    for p in on_front:
         ax.annotate(p.name, (p.cost / 1e6, p.service), textcoords="offset points",
                     xytext=(4, 4), fontsize=7)  # fmt: skip
     ax.set_xlabel("cost per year (million $)")
-    ax.set_ylabel(measure)
+    ax.set_ylabel(measure.name)
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend()
@@ -153,14 +149,15 @@ def plot_frontier(rows: Sequence[dict[str, Any]], measure: str, path: Path, titl
 
 
 __all__ = [
+    "COST",
     "FRONTIER_MEASURES",
     "Point",
+    "axis_label",
     "default_frontier_measure",
+    "front",
+    "frontier_measure",
     "frontier_table",
-    "higher_is_better",
-    "is_cost",
-    "is_share",
     "pareto_front",
     "plot_frontier",
-    "points_from_rows",
+    "points",
 ]

@@ -14,13 +14,13 @@ The summary is typed (pydantic) and becomes JSON only at the edge.
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel
-from scipy import stats
 
+from sim.estimates import t_interval
 from sim.records import Records, State
 from sim.scenario import MINUTES_PER_DAY, MINUTES_PER_WEEK, Scenario
 
@@ -71,6 +71,19 @@ class CallTypeSummary(BaseModel):
     on_scene_min: TimeStat
 
 
+class GroupSummary(BaseModel):
+    """Calls of several call types taken together (the community-eligible ones).
+
+    Quantiles of a group cannot be pooled from per-type quantiles, so a group's statistics
+    come from the records, like everything else.
+    """
+
+    call_types: list[str]
+    calls: float
+    within_target: float | None
+    response_min: TimeStat
+
+
 class CostSummary(BaseModel):
     total: float
     per_year: float
@@ -95,6 +108,7 @@ class Summary(BaseModel):
     on_scene_min: TimeStat
     teams: dict[str, TeamSummary]
     call_types: dict[str, CallTypeSummary]
+    eligible: GroupSummary | None = None  # community-eligible call types, when the file marks any
     cost: CostSummary
     warnings: list[str] = []
 
@@ -123,9 +137,20 @@ def _overlap(start: np.ndarray, end: np.ndarray, lo: float, hi: float) -> np.nda
 
 
 def staffed_unit_minutes(scn: Scenario, team: str, lo: float, hi: float) -> float:
-    """Units on duty by the shift plan, integrated over [lo, hi) at minute resolution."""
-    minutes = np.arange(round(lo), round(hi))
-    return float(scn.teams[team].on_duty()[minutes % MINUTES_PER_WEEK].sum())
+    """Units on duty by the shift plan, summed over the minutes of [lo, hi).
+
+    The weekly plan repeats, so whole weeks count the week's total and only the remainder is
+    summed minute by minute: exact integers, without an array as long as the run.
+    """
+    on_duty = scn.teams[team].on_duty()
+    cumulative = np.concatenate([[0], np.cumsum(on_duty)])
+
+    def upto(minute: int) -> int:  # unit-minutes of the plan in [0, minute)
+        weeks, rest = divmod(minute, MINUTES_PER_WEEK)
+        return int(weeks * cumulative[-1] + cumulative[rest])
+
+    start, end = round(lo), round(hi)
+    return float(upto(end) - upto(start)) if end > start else 0.0
 
 
 def _share(mask: np.ndarray) -> float | None:
@@ -133,21 +158,34 @@ def _share(mask: np.ndarray) -> float | None:
 
 
 class _Calls:
-    """The measured calls of one replication, with derived times, for slicing by team/type."""
+    """One replication's records with the masks and derived times statistics slice by.
+
+    Nothing here copies a record column: masks (one byte a call) select the measured calls
+    of a team or call type, and only the few derived times (response, wait, on scene) are
+    computed, once, over every call. A million recorded calls add tens of megabytes here, not
+    another copy of the records.
+    """
 
     def __init__(self, rec: Records) -> None:
-        m = rec.measured()
         self.rec = rec
-        self.col = {k: v[m] for k, v in rec.columns.items()}
-        state = self.col["state"]
-        self.served = state == State.SERVED
-        self.waiting = state == State.WAITING
-        self.no_dispatch = state == State.NO_DISPATCH
-        c = self.col
+        c = rec.columns
+        self.measured = rec.measured()
+        state = c["state"]
+        self.served = self.measured & (state == State.SERVED)
+        self.waiting = self.measured & (state == State.WAITING)
+        self.no_dispatch = self.measured & (state == State.NO_DISPATCH)
         self.response = c["on_scene"] - c["arrival"]
         self.wait = c["dispatch"] - c["arrival"]
         self.queued = c["dispatch"] > c["ready"]
         self.on_scene = c["clear"] - c["on_scene"]
+        # Busy time clipped to the measured window, once for all teams.
+        lo, hi = rec.warmup, rec.horizon
+        self.busy_primary = _overlap(c["dispatch"], c["clear"], lo, hi)
+        self.busy_backup = _overlap(c["backup_dispatch"], c["backup_clear"], lo, hi)
+
+    def where(self, name: str, value: int) -> np.ndarray:
+        """Mask of the measured calls whose ``name`` column equals ``value``."""
+        return self.measured & (self.rec.columns[name] == value)
 
     def times(self, mask: np.ndarray) -> tuple[TimeStat, WaitStat, TimeStat]:
         m = mask & self.served
@@ -157,16 +195,27 @@ class _Calls:
             time_stat(self.on_scene[m]),
         )
 
+    def within(self, mask: np.ndarray, limit: np.ndarray) -> float | None:
+        """Share of a group's calls reached within their call type's target (``limit``).
+
+        A call still waiting longer than its target has missed it; one that arrived too
+        close to the end to tell is left out.
+        """
+        rec = self.rec
+        kind = rec.columns["call_type"]
+        served = mask & self.served
+        late = mask & self.waiting & (rec.horizon - rec.columns["arrival"] > limit[kind])
+        decided = int(served.sum() + late.sum())
+        hits = int(np.sum(self.response[served] <= limit[kind[served]]))
+        return hits / decided if decided else None
+
 
 def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[TeamSummary, float]:
     rec = calls.rec
     lo, hi = rec.warmup, rec.horizon
     c = rec.columns
-    busy = np.sum(
-        np.where(c["team"] == j, c["units"], 0) * _overlap(c["dispatch"], c["clear"], lo, hi)
-    ) + np.sum(
-        np.where(c["backup_team"] == j, 1, 0)
-        * _overlap(c["backup_dispatch"], c["backup_clear"], lo, hi)
+    busy = np.sum(np.where(c["team"] == j, c["units"], 0) * calls.busy_primary) + np.sum(
+        np.where(c["backup_team"] == j, 1, 0) * calls.busy_backup
     )
     ot = rec.overtime
     overtime = float(np.sum(_overlap(ot["start"], ot["end"], lo, hi)[ot["team"] == j]))
@@ -178,13 +227,12 @@ def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[Team
         team.cost_per_unit_hour * (regular + team.overtime_factor * overtime) / 60
         + team.fixed_cost_per_year * days / 365
     )
-    mine = calls.col["team"] == j
+    mine = calls.where("team", j)
     response, wait, _ = calls.times(mine)
+    backups = calls.where("backup_team", j) & np.isfinite(c["backup_dispatch"])
     summary = TeamSummary(
         calls=float(np.sum(mine & calls.served)),
-        backup_calls=float(
-            np.sum(np.isfinite(calls.col["backup_dispatch"]) & (calls.col["backup_team"] == j))
-        ),
+        backup_calls=float(np.sum(backups)),
         busy_unit_hours=float(busy) / 60,
         staffed_unit_hours=staffed / 60,
         overtime_unit_hours=overtime / 60,
@@ -196,30 +244,28 @@ def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[Team
     return summary, cost
 
 
+def _targets(scn: Scenario) -> np.ndarray:
+    """Each call type's response target in minutes (∞ where it has none), by index."""
+    return np.array([scn.target_for(n) or np.inf for n in scn.call_type_names], dtype=float)
+
+
 def _call_type_summary(scn: Scenario, calls: _Calls, k: int, name: str) -> CallTypeSummary:
-    mine = calls.col["call_type"] == k
+    mine = calls.where("call_type", k)
     n = int(mine.sum())
     served = mine & calls.served
-    team = calls.col["team"]
+    team = calls.rec.columns["team"]
     served_by = {
         t: float(np.sum(served & (team == j)) / n) if n else 0.0
         for j, t in enumerate(scn.team_names)
     }
     response, wait, on_scene = calls.times(mine)
     target = scn.target_for(name)
-    within = None
-    if target is not None:
-        # A call still waiting longer than the target has missed it; one that arrived
-        # too close to the end to tell is left out.
-        late_waiting = mine & calls.waiting & (calls.rec.horizon - calls.col["arrival"] > target)
-        decided = int(served.sum() + late_waiting.sum())
-        hits = int(np.sum(calls.response[served] <= target))
-        within = hits / decided if decided else None
+    within = calls.within(mine, _targets(scn)) if target is not None else None
     return CallTypeSummary(
         calls=float(n),
         served_by=served_by,
         no_dispatch_share=_share(calls.no_dispatch[mine]),
-        fallback_share=_share(calls.col["level"][served] > 0),
+        fallback_share=_share(calls.rec.columns["level"][served] > 0),
         unserved=float(np.sum(mine & calls.waiting)),
         target_min=target,
         within_target=within,
@@ -227,6 +273,28 @@ def _call_type_summary(scn: Scenario, calls: _Calls, k: int, name: str) -> CallT
         wait_min=wait,
         on_scene_min=on_scene,
     )
+
+
+def _group_summary(scn: Scenario, calls: _Calls, names: Sequence[str]) -> GroupSummary:
+    kinds = [scn.call_type_names.index(n) for n in names]
+    mine = calls.measured & np.isin(calls.rec.columns["call_type"], kinds)
+    has_targets = all(scn.target_for(n) is not None for n in names)
+    return GroupSummary(
+        call_types=list(names),
+        calls=float(mine.sum()),
+        within_target=calls.within(mine, _targets(scn)) if has_targets else None,
+        response_min=time_stat(calls.response[mine & calls.served]),
+    )
+
+
+def group_summary(scn: Scenario, rec: Records, names: Sequence[str]) -> GroupSummary:
+    """Statistics of several call types' calls taken together (e.g. a program's categories)."""
+    return _group_summary(scn, _Calls(rec), names)
+
+
+def eligible_call_types(scn: Scenario) -> list[str]:
+    """The call types the scenario marks ``community_eligible``."""
+    return [name for name, ct in scn.call_types.items() if ct.community_eligible]
 
 
 def replication_summary(scn: Scenario, rec: Records) -> Summary:
@@ -237,10 +305,10 @@ def replication_summary(scn: Scenario, rec: Records) -> Summary:
     for j, name in enumerate(scn.team_names):
         teams[name], cost = _team_summary(scn, calls, j, name)
         total += cost
-    everyone = np.ones(len(calls.served), bool)
-    response, wait, on_scene = calls.times(everyone)
-    n = float(len(calls.served))
+    response, wait, on_scene = calls.times(calls.measured)
+    n = float(calls.measured.sum())
     days = (rec.horizon - rec.warmup) / MINUTES_PER_DAY
+    eligible = eligible_call_types(scn)
     return Summary(
         scenario=scn.scenario.name,
         seed=scn.scenario.seed,
@@ -257,6 +325,7 @@ def replication_summary(scn: Scenario, rec: Records) -> Summary:
             name: _call_type_summary(scn, calls, k, name)
             for k, name in enumerate(scn.call_type_names)
         },
+        eligible=_group_summary(scn, calls, eligible) if eligible else None,
         cost=CostSummary(
             total=total, per_year=total * 365 / days, per_call=total / n if n else None
         ),
@@ -264,32 +333,6 @@ def replication_summary(scn: Scenario, rec: Records) -> Summary:
 
 
 # ------------------------------------------------------------------ across replications
-
-
-@functools.lru_cache(maxsize=256)
-def _t_quantiles(df: int) -> tuple[float, float]:
-    """Student t quantiles of a 95% interval for ``df`` degrees of freedom.
-
-    Cached because ``stats.t.ppf`` costs ~0.1 ms and summaries need thousands of intervals
-    with the same few ``df``. The probabilities are those ``stats.t.interval(0.95, …)`` uses
-    and the interval is formed as it forms it (quantile × scale + loc), so results are
-    bit-identical to calling it.
-    """
-    lo = float(stats.t.ppf((1.0 - 0.95) / 2, df))
-    hi = float(stats.t.ppf((1.0 + 0.95) / 2, df))
-    return lo, hi
-
-
-def t_interval(values: list[float]) -> tuple[float, float] | None:
-    """95% t-interval for the mean of independent replication values (None below 2)."""
-    x = np.asarray(values, dtype=float)
-    if len(x) < 2:
-        return None
-    mean, sem = float(x.mean()), float(x.std(ddof=1) / np.sqrt(len(x)))
-    if sem == 0:
-        return (mean, mean)
-    q_lo, q_hi = _t_quantiles(len(x) - 1)
-    return (q_lo * sem + mean, q_hi * sem + mean)
 
 
 def _merge(nodes: list[Any]) -> Any:
@@ -320,6 +363,12 @@ def combine(scn: Scenario, reps: list[Summary]) -> Summary:
     return summary.model_copy(update={"warnings": capacity_warnings(summary)})
 
 
+def mean_stat(stats: Sequence[TimeStat]) -> TimeStat:
+    """Per-replication time statistics averaged as :func:`combine` averages a summary's."""
+    merged = _merge([s.model_dump() for s in stats]) if stats else {}
+    return TimeStat.model_validate(merged)
+
+
 def capacity_warnings(summary: Summary) -> list[str]:
     """Plain words for a run whose demand outgrew its capacity."""
     out = []
@@ -341,13 +390,18 @@ def capacity_warnings(summary: Summary) -> list[str]:
 
 
 __all__ = [
+    "SCHEMA_VERSION",
     "CallTypeSummary",
     "CostSummary",
+    "GroupSummary",
     "Summary",
     "TeamSummary",
     "TimeStat",
     "WaitStat",
     "combine",
+    "eligible_call_types",
+    "group_summary",
+    "mean_stat",
     "replication_summary",
     "t_interval",
 ]

@@ -174,7 +174,7 @@ class CallType(BaseModel):
             raise ValueError("give hour_of_week (168 values) or hourly/daily factors, not both")
         for name in ("hourly", "daily", "hour_of_week"):
             values = getattr(self, name)
-            if values is not None and (min(values) < 0 or sum(values) <= 0):
+            if values is not None and (min(values) < 0 or not np.mean(values) > 0):
                 raise ValueError(f"{name} factors must be non-negative with a positive sum")
         for i, option in enumerate(self.response[:-1]):
             if option.max_wait_min is None:

@@ -5,7 +5,7 @@ it, and with a parent group for pooling small categories), exact call-type names
 keyword/regex rules. Matching is case-insensitive: an exact name wins, then the first rule
 that matches, else the default category; types that fell through are reported with counts
 so the user can extend the taxonomy. The shipped ``taxonomy.toml`` is generated from
-published mappings by ``python -m sim.data.build_taxonomy``.
+published mappings by ``scripts/build_taxonomy.py``.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict
 
-from sim.data import presets
+import sim.data.presets as presets
 from sim.data.mapping import (
     TIME_FIELDS,
     ColumnMapping,

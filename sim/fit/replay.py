@@ -12,8 +12,7 @@ the real sequence of calls.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,12 +20,8 @@ import pandas as pd
 
 from sim.data import ColumnMapping, Taxonomy, intervals
 from sim.errors import DataError
-from sim.experiment import RunResult
 from sim.fit.build import FitOptions, prepare
-from sim.metrics import Summary, combine, replication_summary
-from sim.model.calls import CallStream, draw_calls
-from sim.model.engine import simulate
-from sim.records import Records
+from sim.pipeline.sources import HistoricalCalls
 from sim.scenario import MINUTES_PER_DAY, Scenario, with_overrides
 
 
@@ -50,6 +45,14 @@ class Replay:
             parts = ", ".join(f"{k} {v:,}" for k, v in self.left_out.items())
             text += f"; left out (not call types of the scenario): {parts}"
         return text
+
+    def source(self, on_scene: bool = False) -> HistoricalCalls:
+        """The call source a replay runs on (it travels with each replication's work).
+
+        With ``on_scene``, each call keeps its recorded time on scene where the export has
+        one (see :class:`~sim.pipeline.sources.HistoricalCalls`).
+        """
+        return HistoricalCalls(self.arrivals, self.on_scene if on_scene else None)
 
 
 def replay_from_table(scn: Scenario, table: pd.DataFrame, on_scene: pd.Series) -> Replay:
@@ -103,57 +106,9 @@ def replay_scenario(scn: Scenario, replay: Replay) -> Scenario:
     )
 
 
-def replay_calls(scn: Scenario, replay: Replay, replication: int, on_scene: bool) -> CallStream:
-    """One replication's call stream with historical arrivals (and on-scene times).
-
-    Recorded on-scene times go to the team that answered historically: the last option of
-    each call type's response chain (the city's own responders); calls without a recorded
-    time keep the drawn one.
-    """
-    calls = draw_calls(scn, replication, arrivals=replay.arrivals)
-    if not on_scene:
-        return calls
-    scene = calls.on_scene.copy()
-    for k, name in enumerate(scn.call_type_names):
-        recorded = replay.on_scene.get(name)
-        if recorded is None or len(recorded) == 0:
-            continue
-        idx = np.flatnonzero(calls.call_type == k)
-        rows = idx[np.argsort(calls.arrival[idx], kind="stable")]
-        if len(rows) != len(recorded):
-            raise AssertionError("replayed calls do not match the call stream (a bug)")
-        team = scn.team_names.index(scn.call_types[name].response[-1].team)
-        scene[rows, team] = np.where(np.isfinite(recorded), recorded, scene[rows, team])
-    return replace(calls, on_scene=scene)
-
-
-def run_replay(
-    scn: Scenario,
-    replay: Replay,
-    *,
-    on_scene: bool = False,
-    keep_records: bool = False,
-    on_replication: Callable[[int], None] | None = None,
-) -> RunResult:
-    """Every replication of ``scn`` over the historical calls (see :func:`replay_calls`)."""
-    scn = replay_scenario(scn, replay)
-    reps: list[Summary] = []
-    kept: list[Records] = []
-    for r in range(scn.scenario.replications):
-        records = simulate(scn, replay_calls(scn, replay, r, on_scene), r)
-        reps.append(replication_summary(scn, records))
-        if keep_records:
-            kept.append(records)
-        if on_replication:
-            on_replication(r)
-    return RunResult(summary=combine(scn, reps), replications=reps, records=kept)
-
-
 __all__ = [
     "Replay",
     "load_replay",
-    "replay_calls",
     "replay_from_table",
     "replay_scenario",
-    "run_replay",
 ]

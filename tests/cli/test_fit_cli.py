@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from sim.cli import app, main
 from sim.fit.arrivals import Smoothing
-from sim.fit.replay import load_replay, replay_calls, replay_scenario
+from sim.fit.replay import load_replay, replay_scenario
 from sim.fit.synthetic import SyntheticFiles, raw_name, write_synthetic
 from sim.scenario import dumps, from_dict, load_scenario, to_dict
 
@@ -157,8 +157,8 @@ def test_a_call_type_without_times_falls_back(synthetic: SyntheticFiles, tmp_pat
 
 
 def test_borrowing_uses_the_lenders_mix_for_missing_types(tmp_path: Path) -> None:
+    from sim.fit.borrow import borrowed_from
     from sim.fit.build import Borrowed
-    from sim.fit.cli_support import borrowed_from
 
     lent = borrowed_from(DEMO)
     assert lent.source == "demo.toml" and lent.on_scene["default"]["dist"] == "empirical"
@@ -259,8 +259,8 @@ def test_replay_on_scene_uses_recorded_times(synthetic: SyntheticFiles, tmp_path
     scn = load_scenario(out)
     history = load_replay(scn, synthetic.csv, synthetic.mapping, synthetic.taxonomy)
     run_scn = replay_scenario(scn, history)
-    calls = replay_calls(run_scn, history, 0, on_scene=True)
-    drawn = replay_calls(run_scn, history, 0, on_scene=False)
+    calls = history.source(on_scene=True).draw(run_scn, 0)
+    drawn = history.source(on_scene=False).draw(run_scn, 0)
     police = run_scn.team_names.index("police")
     for k, name in enumerate(run_scn.call_type_names):
         rows = np.flatnonzero(calls.call_type == k)

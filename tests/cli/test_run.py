@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app, main
-from sim.experiment import run as run_scenario
 from sim.metrics import t_interval
+from sim.pipeline import run as run_scenario
 from sim.scenario import load_scenario, with_overrides
 
 runner = CliRunner()

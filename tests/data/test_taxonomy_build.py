@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import build_taxonomy  # scripts/build_taxonomy.py (pytest puts scripts/ on the path)
 import pytest
-
-from sim.data import build_taxonomy
 
 SOURCE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "taxonomy"
 

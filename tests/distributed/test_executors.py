@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.executors import DaskExecutor, ExecutorError, ProcessExecutor, SerialExecutor, Task
+from sim.pipeline import DaskExecutor, ExecutorError, ProcessExecutor, SerialExecutor, Work
 from sim.scenario import Scenario, dumps, load_scenario, with_overrides
-from sim.sweep import build_sweep, grid, run_sweep
+from sim.sweep import SweepRow, build_sweep, grid, run_sweep
 
 UNITS = "teams.community.shifts.0.units"
 
@@ -26,8 +26,8 @@ def small(request: pytest.FixtureRequest) -> Scenario:
     return with_overrides(load_scenario(demo), changes)
 
 
-def _frame(result_rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(result_rows).sort_values("variant").reset_index(drop=True)
+def _frame(rows: list[SweepRow]) -> pd.DataFrame:
+    return pd.DataFrame([r.flat() for r in rows]).sort_values("variant").reset_index(drop=True)
 
 
 def test_serial_processes_and_dask_give_identical_sweeps(small: Scenario, tmp_path: Path) -> None:
@@ -48,7 +48,7 @@ def test_serial_processes_and_dask_give_identical_sweeps(small: Scenario, tmp_pa
 
 def test_a_multiprocess_local_cluster_matches_serial(small: Scenario) -> None:
     text = dumps(small)
-    tasks = [Task("v", text, r) for r in range(3)]
+    tasks = [Work("v", text, r) for r in range(3)]
     expected = [r.summary for r in SerialExecutor().run(tasks)]
     with DaskExecutor("local", workers=2, processes=True) as dask:
         got = sorted(dask.run(tasks), key=lambda r: r.replication)

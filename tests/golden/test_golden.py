@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from sim.experiment import run
+from sim.pipeline import run
 from sim.scenario import load_scenario, with_overrides
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -135,13 +135,17 @@ def call_types(
     }
     shape = draw(st.sampled_from(["flat", "hourly", "daily", "both", "week"]))
     factors = _pos(0.0, 3.0)
+
+    def profile(n: int) -> st.SearchStrategy[list[float]]:
+        """n factors whose mean is positive (a profile is divided by its mean)."""
+        return st.lists(factors, min_size=n, max_size=n).filter(lambda v: sum(v) / n > 0)
+
     if shape in ("hourly", "both"):
-        ct["hourly"] = draw(st.lists(factors, min_size=24, max_size=24).filter(lambda v: sum(v)))
+        ct["hourly"] = draw(profile(24))
     if shape in ("daily", "both"):
-        ct["daily"] = draw(st.lists(factors, min_size=7, max_size=7).filter(lambda v: sum(v)))
+        ct["daily"] = draw(profile(7))
     if shape == "week":
-        week = st.lists(factors, min_size=168, max_size=168).filter(lambda v: sum(v) > 0)
-        ct["hour_of_week"] = draw(week)
+        ct["hour_of_week"] = draw(profile(168))
     if draw(st.booleans()):
         ct["daily_cv"] = draw(_pos(0.0, 1.0))
     if draw(st.booleans()):

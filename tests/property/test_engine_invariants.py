@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from scenario_gen import scenario_data
 from scipy import stats
 
-from sim.experiment import run, run_replication
 from sim.metrics import replication_summary
+from sim.pipeline import run, run_replication
 from sim.records import NO_TEAM, Records, State
 from sim.scenario import MINUTES_PER_WEEK, Scenario, from_dict, load_scenario, with_overrides
 
@@ -304,7 +304,7 @@ def test_one_more_unit_never_lengthens_the_mean_wait_beyond_noise(
     team = base.team_names[pick % len(base.teams)]
     more = _add_unit(base, team)
     waits = [
-        [censored_mean_wait(r) for r in run(variant, keep_records=True).records]
+        [censored_mean_wait(r) for r in run(variant, keep_records=True).replication_records]
         for variant in (base, more)
     ]
     pairs = [(b, m) for b, m in zip(*waits, strict=True) if b is not None and m is not None]
@@ -332,6 +332,6 @@ def test_same_seed_same_summary_and_replications_are_independent(data: dict[str,
     # Run on their own and in reverse order, replications equal those of the full run.
     for r in (3, 2, 1, 0):
         alone = run_replication(scn, r)
-        for name, column in first.records[r].columns.items():
+        for name, column in first.replication_records[r].columns.items():
             assert np.array_equal(alone[name], column, equal_nan=True), (r, name)
         assert replication_summary(scn, alone) == first.replications[r]

@@ -26,7 +26,7 @@ from matplotlib import image as mpimg
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.executors import SerialExecutor
+from sim.pipeline import SerialExecutor
 from sim.scenario import load_scenario, with_overrides
 from sim.sweep import build_sweep, grid, run_sweep
 

@@ -11,11 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.executors import SerialExecutor
-from sim.experiment import run, run_replication
 from sim.metrics import replication_summary
+from sim.pipeline import SerialExecutor, run, run_replication
+from sim.report.collect import REPORT_COLLECTORS, run_data
 from sim.report.hours import busy_by_hour, demand_by_hour, staffed_by_hour
-from sim.report.html import run_for_report
 from sim.scenario import load_scenario, with_overrides
 from sim.sweep import build_sweep, grid, run_sweep
 
@@ -58,7 +57,15 @@ def test_demand_by_hour_keeps_each_call_types_daily_rate(demo_path: Path) -> Non
 
 def test_scenario_report_figures_equal_a_plain_run(demo_path: Path) -> None:
     scn = with_overrides(load_scenario(demo_path), {"scenario.days": 5, "scenario.replications": 2})
-    assert run_for_report(scn).summary == run(scn).summary
+    data = run_data(scn, run(scn, collect=REPORT_COLLECTORS))
+    assert data.summary == run(scn).summary
+    # The collectors keep what the charts need, from the same records.
+    rec = [run_replication(scn, r) for r in range(2)]
+    busy = np.mean([np.nan_to_num(busy_by_hour(r, "police")) for r in rec], axis=0)
+    assert np.array_equal(data.busy["police"], busy)
+    served = [r.measured() & (r["state"] == 0) & (r["call_type"] == 0) for r in rec]
+    samples = [(r["on_scene"] - r["arrival"])[m] for r, m in zip(rec, served, strict=True)]
+    assert np.array_equal(data.by_type[scn.call_type_names[0]], np.concatenate(samples))
 
 
 def test_report_is_self_contained_and_reproducible(small: Path, tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.compare import compare
-from sim.experiment import run
 from sim.metrics import t_interval
+from sim.pipeline import run
 from sim.program import Program, apply_program, load_program
 from sim.scenario import dumps, load_scenario, with_overrides
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from sim.errors import SimError
 from sim.frontier import (
     FRONTIER_MEASURES,
     Point,
     default_frontier_measure,
-    higher_is_better,
+    frontier_measure,
     pareto_front,
 )
+from sim.measures import Better, describe
 
 # cost, service (minutes: lower is better)
 POINTS = [
@@ -45,20 +47,28 @@ def test_exact_ties_both_stay_on_the_front() -> None:
 
 
 @pytest.mark.parametrize(
-    ("measure", "higher"),
+    ("measure", "better"),
     [
-        ("call_types.mental_health.within_target", True),
-        ("eligible.within_target", True),
-        ("call_types.mental_health.served_by.community", True),
-        ("response_min.p90", False),
-        ("teams.police.utilization", False),
-        ("teams.police.calls", False),  # a workload: more calls is not better service
-        ("eligible.calls", False),
-        ("unserved", False),
+        ("call_types.mental_health.within_target", Better.HIGHER),
+        ("eligible.within_target", Better.HIGHER),
+        ("call_types.mental_health.served_by.community", Better.HIGHER),
+        ("response_min.p90", Better.LOWER),
+        ("teams.police.utilization", Better.LOWER),
+        ("teams.police.calls", Better.LOWER),  # a workload: more calls is not better service
+        ("unserved", Better.LOWER),
     ],
 )
-def test_direction_of_each_measure(measure: str, higher: bool) -> None:
-    assert higher_is_better(measure) is higher
+def test_direction_of_each_measure_comes_from_the_registry(measure: str, better: Better) -> None:
+    m = frontier_measure(measure)
+    assert m.better is better and m.name == measure
+
+
+@pytest.mark.parametrize("measure", ["calls", "eligible.calls", "call_types.x.calls"])
+def test_demand_has_no_direction_and_no_front(measure: str) -> None:
+    m = describe(measure)
+    assert m is not None and m.better is Better.NEITHER
+    with pytest.raises(SimError, match="counts demand"):
+        frontier_measure(measure)
 
 
 def test_the_default_measure_is_the_first_one_present() -> None:

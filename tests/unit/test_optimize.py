@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from sim import analytic
-from sim.executors import SerialExecutor
 from sim.optimize import (
     Blocks,
     OptimizeError,
@@ -17,6 +16,7 @@ from sim.optimize import (
     optimize,
     parse_target,
 )
+from sim.pipeline import SerialExecutor
 from sim.scenario import Scenario, from_dict
 
 LAM, MEAN_SERVICE = 0.5, 10.0  # calls per minute, minutes: a = 5 Erlangs

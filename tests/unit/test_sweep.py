@@ -10,15 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.executors import Executor, SerialExecutor, Task
-from sim.experiment import ReplicationResult, measure, replicate
-from sim.metrics import t_interval
+from sim.estimates import difference, t_interval
+from sim.measures import lookup
+from sim.pipeline import Executor, Outcome, SerialExecutor, Work, replicate
 from sim.scenario import Scenario, load_scenario, with_overrides
 from sim.sweep import (
     JOURNAL_VERSION,
     SweepError,
     Variant,
-    _diff_interval,
     build_sweep,
     grid,
     journal_path,
@@ -135,27 +134,28 @@ def test_every_variant_is_validated_before_anything_runs(small: Scenario) -> Non
 def test_variants_see_the_same_calls_and_differences_are_paired(small: Scenario) -> None:
     sweep = build_sweep(small, grid([(UNITS, [1, 3])]))
     result = run_sweep(sweep, SerialExecutor())
-    reps = {n: sorted(r, key=lambda x: x.replication) for n, r in result.reps.items()}
+    reps = {n: sorted(r, key=lambda x: x.replication) for n, r in result.outcomes.items()}
     one, three = reps["units=1"], reps["units=3"]
     # Same seed, streams keyed by name: every replication has the same calls in both.
     assert [r.summary.calls for r in one] == [r.summary.calls for r in three]
     assert [r.summary.call_types["traffic"].calls for r in one] == [
         r.summary.call_types["traffic"].calls for r in three
     ]
-    row = next(r for r in result.rows if r["variant"] == "units=3")
-    m = "eligible.response_min.p90"
-    d = [measure(a, m) - measure(b, m) for a, b in zip(three, one, strict=True)]  # type: ignore[operator]
-    assert row[f"vs_baseline.{m}"] == pytest.approx(np.mean(d))
-    assert (row[f"vs_baseline.{m}.lo"], row[f"vs_baseline.{m}.hi"]) == pytest.approx(t_interval(d))
+    row = next(r for r in result.rows if r.variant == "units=3")
+    m = lookup(small, "eligible.response_min.p90")
+    d = [m.read(a.summary) - m.read(b.summary) for a, b in zip(three, one, strict=True)]  # type: ignore[operator]
+    assert row.vs_baseline[m.name].mean == pytest.approx(np.mean(d))
+    assert row.vs_baseline[m.name].ci95 == pytest.approx(t_interval(d))
     # Three vans instead of one: faster for eligible calls, and more expensive, in every run.
     assert all(x < 0 for x in d)
-    assert row["vs_baseline.cost.per_year.lo"] > 0
+    cost = row.vs_baseline["cost.per_year"].ci95
+    assert cost is not None and cost[0] > 0
 
 
 def test_independent_streams_differ(small: Scenario) -> None:
     sweep = build_sweep(small, grid([(UNITS, [1, 3])]), crn=False)
     result = run_sweep(sweep, SerialExecutor())
-    calls = {n: [r.summary.calls for r in reps] for n, reps in result.reps.items()}
+    calls = {n: [r.summary.calls for r in reps] for n, reps in result.outcomes.items()}
     assert calls["units=1"] != calls["units=3"]
 
 
@@ -169,12 +169,12 @@ class StopAfter(Executor):
         self.n = n
         self.ran: list[tuple[str, int]] = []
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[ReplicationResult]:
-        for t in tasks:
+    def run(self, works: Iterable[Work]) -> Iterator[Outcome]:
+        for w in works:
             if len(self.ran) == self.n:
                 raise KeyboardInterrupt
-            self.ran.append((t.variant, t.replication))
-            yield replicate(t.variant, t.scenario_text, t.replication)
+            self.ran.append((w.arm, w.replication))
+            yield replicate(w)
 
     def close(self) -> None:
         pass
@@ -282,24 +282,24 @@ def test_unpaired_difference_is_welchs_interval() -> None:
 
     x = [12.1, 14.3, 11.8, 15.0, 13.2]
     base = [10.0, 10.9, 9.7, 11.5]
-    mean, ci = _diff_interval(list(x), list(base), paired=False)
+    welch = difference(list(base), list(x), common_numbers=False)
     ref = stats.ttest_ind(x, base, equal_var=False).confidence_interval(0.95)
-    assert mean == pytest.approx(np.mean(x) - np.mean(base), rel=1e-12)
-    assert ci == pytest.approx((ref.low, ref.high), rel=1e-12)
+    assert welch.mean == pytest.approx(np.mean(x) - np.mean(base), rel=1e-12)
+    assert welch.ci95 == pytest.approx((ref.low, ref.high), rel=1e-12)
     # Welch differs from the pooled-variance interval on unequal variances: a real check.
     pooled = stats.ttest_ind(x, base, equal_var=True).confidence_interval(0.95)
-    assert ci[0] != pytest.approx(pooled.low, rel=1e-6)
-    paired_mean, paired_ci = _diff_interval(x[:4], base, paired=True)
+    assert welch.ci95 is not None and welch.ci95[0] != pytest.approx(pooled.low, rel=1e-6)
+    paired = difference(base, x[:4], common_numbers=True)
     d = [a - b for a, b in zip(x[:4], base, strict=True)]
-    assert paired_ci == t_interval(d) and paired_mean == pytest.approx(np.mean(d))
+    assert paired.ci95 == t_interval(d) and paired.mean == pytest.approx(np.mean(d))
 
 
 class Reversed(Executor):
     """Serial, in reverse order: every other variant completes before the baseline."""
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[ReplicationResult]:
-        for t in reversed(list(tasks)):
-            yield replicate(t.variant, t.scenario_text, t.replication)
+    def run(self, works: Iterable[Work]) -> Iterator[Outcome]:
+        for w in reversed(list(works)):
+            yield replicate(w)
 
     def close(self) -> None:
         pass
@@ -317,5 +317,7 @@ def test_cached_rows_match_a_fresh_computation_in_any_order(
     written = pd.read_csv(out)
     assert written["vs_baseline.response_min.p90"].notna().all()
     assert cached.summary("units=3") == fresh.summary("units=3")
-    text = out.with_suffix(".json").read_text()  # assembled from cached entries …
-    assert text == json.dumps(json.loads(text), indent=1)  # … exactly as one json.dumps
+    doc = json.loads(out.with_suffix(".json").read_text())
+    assert [v["row"] for v in doc["variants"]] == [
+        json.loads(json.dumps(r.flat())) for r in fresh.rows
+    ]

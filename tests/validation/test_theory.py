@@ -1,7 +1,7 @@
 """The simulation held to queueing theory (ARCHITECTURE principle 6).
 
 Each case is a scenario under ``scenarios/validation/`` whose top comment states the theory,
-the parameters and the known answer. The test runs it with ``sim.experiment.run`` as
+the parameters and the known answer. The test runs it with ``sim.pipeline.run`` as
 shipped (its own seed, days, warm-up and replications) and asserts, for each statistic:
 
 * the theory value lies inside the simulation's 99% t-interval across replications. The
@@ -31,8 +31,8 @@ import pytest
 from scipy import integrate, stats
 
 from sim import analytic
-from sim.experiment import RunResult, run
 from sim.metrics import Summary
+from sim.pipeline import RunResult, run
 from sim.records import Records, State
 from sim.scenario import MINUTES_PER_DAY, Scenario, load_scenario
 
@@ -168,7 +168,7 @@ def assert_littles_law(pairs: list[tuple[float, float]]) -> None:
 def test_mmc_littles_law() -> None:
     lam, mu, c = mmc_params()
     result = case(MMC, keep_records=True).result
-    pairs = [little(rec) for rec in result.records]
+    pairs = [little(rec) for rec in result.replication_records]
     assert_littles_law(pairs)
     # And the time average matches theory: L = λ(Wq + 1/μ), relative bound 3% (CI ±1.5%).
     assert_theory(
@@ -353,4 +353,4 @@ def test_shift_utilization_is_offered_load_over_capacity() -> None:
 def test_shift_littles_law() -> None:
     """Little's law holds for time averages under time-varying staffing and demand too."""
     result = case(SHIFTS, keep_records=True).result
-    assert_littles_law([little(rec) for rec in result.records])
+    assert_littles_law([little(rec) for rec in result.replication_records])

@@ -1,4 +1,7 @@
-"""Regenerate the shipped city scenarios from the real extracts: ``python -m sim.fit.cities``.
+"""Regenerate the shipped city scenarios from the real extracts (a build script).
+
+Run ``.venv/bin/python scripts/fit_cities.py [DATA_DIR [OUT_DIR]]``; it lives outside the
+``sim`` package, which never imports it.
 
 Reads ``../shared/data/cfs`` (or the folder given as the first argument), fits each city
 with :func:`sim.fit.build.fit_calls`, and writes ``scenarios/cities/*.toml`` and
@@ -36,7 +39,7 @@ from sim.fit.durations import fit_sample
 from sim.fit.render import table, value
 from sim.output import write_text
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cfs"
 DETROIT = "detroit_langton_aggregates"
 DETROIT_CITATION = (
@@ -219,7 +222,8 @@ def lane_county(data: Path, out: Path) -> None:
              ("on_scene_min", "on_scene_min"))}  # fmt: skip
     window = (cleaned.table["received"].min().date(), cleaned.table["received"].max().date())
     lines = [
-        "# Community-responder times fitted by `python -m sim.fit.cities` from the Mobile Crisis",
+        "# Community-responder times fitted by `python scripts/fit_cities.py` from the Mobile "
+        "Crisis",
         "# Services of Lane County (Eugene/Springfield, OR) dispatch export; program templates",
         "# cite these specs. Aggregates only.",
         "# Source: github.com/AchieveMars88/"
@@ -236,7 +240,7 @@ def lane_county(data: Path, out: Path) -> None:
         "date_start": str(window[0]),
         "date_end": str(window[1]),
         "rows_used": len(cleaned.table),
-        "fitted_with": "sim fit 0.1 (sim.fit.cities)",
+        "fitted_with": "sim fit 0.1 (scripts/fit_cities.py)",
     })  # fmt: skip
     lines += ["", "[times]"]
     labels = {"dispatch_delay_min": "request → dispatch", "travel_min": "dispatch → arrival",

@@ -1,9 +1,12 @@
 """Where replications run: in this process, in local worker processes, or on Dask.
 
-The unit of work is one replication of one variant, ``(variant, scenario TOML text,
-replication)`` → :class:`~sim.experiment.ReplicationResult`: a small, picklable value. A
-replication is a pure function of its scenario and index (named random streams), so every
-executor gives the same numbers; only the order in which results arrive differs.
+The unit of work is one replication, :class:`~sim.pipeline.work.Work` →
+:class:`~sim.pipeline.work.Outcome`, both small picklable values. A replication is a pure
+function of its scenario, index and call source (named random streams), so every executor
+gives the same numbers; only the order in which results arrive differs.
+
+Worker processes watch the process that started them and exit when it is gone, so a sweep
+killed with SIGKILL leaves no orphans behind.
 """
 
 from __future__ import annotations
@@ -11,32 +14,29 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import logging
+import math
 import multiprocessing
 import os
 import signal
+import threading
+import time
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from sim.errors import SimError
-from sim.experiment import ReplicationResult, replicate
+from sim.pipeline.work import Outcome, Work, replicate
 
 DASK_CONNECT_TIMEOUT_S = 3
+PARENT_CHECK_S = 0.5  # how often a worker process checks that its parent is still alive
+# Below this many expected calls in all, a pool costs more to start (each spawned worker
+# imports numpy, pydantic and simpy: about a second) than it saves; see benchmarks/README.md.
+AUTO_PARALLEL_CALLS = 1_000_000
 
 
 class ExecutorError(SimError):
     """An executor that cannot be started or reached."""
-
-
-@dataclass(frozen=True)
-class Task:
-    """One replication of one variant; the scenario travels as TOML text."""
-
-    variant: str
-    scenario_text: str
-    replication: int
 
 
 class Executor(ABC):
@@ -45,8 +45,8 @@ class Executor(ABC):
     name = "executor"
 
     @abstractmethod
-    def run(self, tasks: Iterable[Task]) -> Iterator[ReplicationResult]:
-        """Yield one result per task, as each finishes."""
+    def run(self, works: Iterable[Work]) -> Iterator[Outcome]:
+        """Yield one outcome per unit of work, as each finishes."""
 
     @abstractmethod
     def close(self) -> None:
@@ -64,17 +64,29 @@ class SerialExecutor(Executor):
 
     name = "serial"
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[ReplicationResult]:
-        for t in tasks:
-            yield replicate(t.variant, t.scenario_text, t.replication)
+    def run(self, works: Iterable[Work]) -> Iterator[Outcome]:
+        for work in works:
+            yield replicate(work)
 
     def close(self) -> None:
         """Nothing to stop."""
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them cleanly."""
+def _watch_parent(parent: int) -> None:
+    """Exit this worker once the process that started it is gone (it was killed)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)
+
+
+def _start_worker(parent: int) -> None:
+    """Workers leave Ctrl-C to the parent, which stops them cleanly, and end with it.
+
+    A parent killed outright (SIGKILL) cannot stop its pool: the workers would wait for work
+    forever, adopted by init. A daemon thread notices the new parent and exits the worker.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
 class ProcessExecutor(Executor):
@@ -87,13 +99,12 @@ class ProcessExecutor(Executor):
         self._pool = cf.ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_ignore_sigint,
+            initializer=_start_worker,
+            initargs=(os.getpid(),),
         )
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[ReplicationResult]:
-        futures = [
-            self._pool.submit(replicate, t.variant, t.scenario_text, t.replication) for t in tasks
-        ]
+    def run(self, works: Iterable[Work]) -> Iterator[Outcome]:
+        futures = [self._pool.submit(replicate, work) for work in works]
         try:
             for future in cf.as_completed(futures):
                 yield future.result()
@@ -156,15 +167,10 @@ class DaskExecutor(Executor):
                 hint="start one with 'dask scheduler' and 'dask worker', or use --dask local",
             ) from None
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[ReplicationResult]:
+    def run(self, works: Iterable[Work]) -> Iterator[Outcome]:
         from distributed import as_completed
 
-        futures = [
-            self._client.submit(
-                replicate, t.variant, t.scenario_text, t.replication, pure=False, retries=1
-            )
-            for t in tasks
-        ]
+        futures = [self._client.submit(replicate, w, pure=False, retries=1) for w in works]
         try:
             for future in as_completed(futures):
                 yield future.result()
@@ -179,14 +185,32 @@ class DaskExecutor(Executor):
                 self._cluster.close()
 
 
-def make_executor(workers: int | None = None, dask: str | None = None) -> Executor:
-    """The executor the user asked for: Dask, local processes (default: one per core) or serial.
+def auto_workers(expected_calls: float, replications: int) -> int:
+    """Workers for a run when none were asked for: one per core, if that pays.
 
-    One worker means serial: a pool of one only adds start-up time.
+    A pool pays when the work outweighs starting it: at least two replications and
+    :data:`AUTO_PARALLEL_CALLS` calls in all; otherwise the run stays in this process.
+    """
+    if replications < 2 or expected_calls < AUTO_PARALLEL_CALLS:
+        return 1
+    return min(os.cpu_count() or 1, replications)
+
+
+def make_executor(
+    workers: int | None = None,
+    dask: str | None = None,
+    *,
+    expected_calls: float = math.inf,
+    replications: int = 2,
+) -> Executor:
+    """The executor the user asked for: Dask, local processes or this process.
+
+    ``workers=None`` chooses by the size of the work (:func:`auto_workers`); one worker
+    means this process: a pool of one only adds start-up time.
     """
     if dask is not None:
         return DaskExecutor(dask, workers=workers)
-    n = workers if workers is not None else (os.cpu_count() or 1)
+    n = workers if workers is not None else auto_workers(expected_calls, replications)
     return SerialExecutor() if n <= 1 else ProcessExecutor(n)
 
 
@@ -196,6 +220,6 @@ __all__ = [
     "ExecutorError",
     "ProcessExecutor",
     "SerialExecutor",
-    "Task",
+    "auto_workers",
     "make_executor",
 ]

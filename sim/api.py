@@ -1,0 +1,320 @@
+"""The Python API: what every ``sim`` command does, as functions a notebook can call.
+
+    >>> import sim
+    >>> scn = sim.load("scenarios/demo.toml")
+    >>> result = sim.run(scn, replications=10, workers=2)
+    >>> result.summary.response_min.mean        # the typed summary
+    >>> result.records                          # every call, as a pandas DataFrame
+
+Each function takes a scenario (or a path to one), optional run settings that override the
+file's (``replications``, ``seed``, ``days``), and where to run (``workers`` local processes,
+or ``dask`` = ``"local"`` or a scheduler address; by default the work stays in this process
+unless it is large enough to repay starting workers). Every simulation goes through the one
+replication pipeline (:mod:`sim.pipeline`), so the numbers are the same wherever it runs.
+The command line is a thin layer over these functions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.errors import SimError
+from sim.program import Program, load_program
+from sim.scenario import Scenario, load_scenario, with_overrides
+
+if TYPE_CHECKING:
+    from sim.compare import Comparison
+    from sim.data import ColumnMapping, Taxonomy
+    from sim.fit import FitOptions, FitResult
+    from sim.fit.replay import Replay
+    from sim.optimize import Blocks, OptimizeResult, Target
+    from sim.pipeline import Arm, Executor, RunResult
+    from sim.sweep import SweepResult, Variant
+
+PathLike = str | Path
+Progress = Callable[[int, int], None]  # (done, total) replications
+
+
+def load(path: PathLike) -> Scenario:
+    """Read and validate a scenario TOML file."""
+    return load_scenario(path)
+
+
+def _scenario(scenario: Scenario | PathLike) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
+def with_settings(
+    scenario: Scenario | PathLike,
+    replications: int | None = None,
+    seed: int | None = None,
+    days: float | None = None,
+) -> Scenario:
+    """The scenario with the run settings that were given replaced (validated like a file)."""
+    scn = _scenario(scenario)
+    changes: dict[str, object] = {}
+    if replications is not None:
+        changes["scenario.replications"] = replications
+    if seed is not None:
+        changes["scenario.seed"] = seed
+    if days is not None:
+        changes["scenario.days"] = days
+    source = str(scenario) if not isinstance(scenario, Scenario) else scn.scenario.name
+    return with_overrides(scn, changes, source=source) if changes else scn
+
+
+@contextlib.contextmanager
+def executor_for(
+    arms: Sequence[Arm], workers: int | None = None, dask: str | None = None
+) -> Iterator[Executor]:
+    """The executor asked for (or chosen by the size of the work), closed afterwards."""
+    from sim.pipeline import expected_calls, make_executor
+
+    most = max((a.replications for a in arms), default=1)
+    with make_executor(
+        workers, dask, expected_calls=expected_calls(arms), replications=len(arms) * most
+    ) as executor:
+        yield executor
+
+
+def _counter(total: int, progress: Progress | None) -> Callable[[Any], None] | None:
+    """An on_outcome callback that reports (done, total) to ``progress``."""
+    if progress is None:
+        return None
+    done = [0]
+
+    def tick(_: Any) -> None:
+        done[0] += 1
+        progress(done[0], total)
+
+    return tick
+
+
+def run(
+    scenario: Scenario | PathLike,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    days: float | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    records: bool = True,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Simulate a scenario over its replications: ``result.summary``, ``result.records``.
+
+    ``records=False`` keeps only the summaries (a million-call run's records take about
+    70 MB per replication).
+    """
+    from sim.pipeline import Arm, KeepRecords
+    from sim.pipeline import run as run_pipeline
+
+    scn = with_settings(scenario, replications, seed, days)
+    arm = Arm("run", scn, collect=(KeepRecords(),) if records else ())
+    with executor_for([arm], workers, dask) as executor:
+        return run_pipeline(
+            scn, executor, collect=arm.collect,
+            on_replication=_counter(arm.replications, progress),
+        )  # fmt: skip
+
+
+def replay(
+    scenario: Scenario | PathLike,
+    history: Replay | PathLike,
+    *,
+    mapping: ColumnMapping | PathLike | None = None,
+    taxonomy: Taxonomy | PathLike | None = None,
+    on_scene: bool = False,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    records: bool = True,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Simulate a scenario on an export's own calls (its days, its arrival times).
+
+    ``history`` is the export (read, cleaned and categorized as for fitting) or a
+    :class:`~sim.fit.replay.Replay` already loaded; ``on_scene`` keeps each call's recorded
+    time on scene where the export has one.
+    """
+    from sim.fit.replay import Replay, load_replay, replay_scenario
+    from sim.pipeline import Arm, KeepRecords
+    from sim.pipeline import run as run_pipeline
+
+    scn = with_settings(scenario, replications, seed)
+    if not isinstance(history, Replay):
+        history = load_replay(scn, history, mapping, taxonomy)
+    scn = replay_scenario(scn, history)
+    arm = Arm("replay", scn, history.source(on_scene), (KeepRecords(),) if records else ())
+    with executor_for([arm], workers, dask) as executor:
+        return run_pipeline(
+            scn, executor, calls=arm.calls, collect=arm.collect,
+            on_replication=_counter(arm.replications, progress),
+        )  # fmt: skip
+
+
+def sweep(
+    scenario: Scenario | PathLike,
+    vary: Mapping[str, Sequence[Any] | str] | Sequence[Variant] | PathLike,
+    *,
+    baseline: str | None = None,
+    measures: Sequence[str] = (),
+    independent: bool = False,
+    replications: int | None = None,
+    seed: int | None = None,
+    days: float | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    out: PathLike | None = None,
+    resume: bool = False,
+    progress: Progress | None = None,
+) -> SweepResult:
+    """Run variants of a scenario with common random numbers (paired differences).
+
+    ``vary`` is a grid (``{"teams.community.shifts.0.units": [1, 2, 3]}`` or ``"1..3"``),
+    a list of :class:`~sim.sweep.Variant`, or the path of a sweep file. ``out`` writes the
+    results (``.csv``/``.parquet`` plus ``.json``, or ``.json``) as each variant finishes,
+    with a journal that ``resume=True`` finishes after an interruption.
+    """
+    from sim.sweep import build_sweep, grid, load_sweep_file, parse_values, run_sweep
+
+    scn = with_settings(scenario, replications, seed, days)
+    if isinstance(vary, str | Path):
+        spec = load_sweep_file(Path(vary))
+        variants, baseline = spec.variants, baseline or spec.baseline
+    elif isinstance(vary, Mapping):
+        axes = [(p, parse_values(v) if isinstance(v, str) else list(v)) for p, v in vary.items()]
+        variants = grid(axes)
+    else:
+        variants = list(vary)
+    plan = build_sweep(scn, variants, baseline=baseline, measures=measures, crn=not independent)
+    arms = list(plan.arms.values())
+    with executor_for(arms, workers, dask) as executor:
+        return run_sweep(plan, executor, out=Path(out) if out is not None else None,
+                         resume=resume, on_result=progress)  # fmt: skip
+
+
+def compare(
+    cities: Sequence[Scenario | PathLike],
+    program: Program | PathLike,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    days: float | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    progress: Progress | None = None,
+) -> Comparison:
+    """Each city without and with a program template, paired by common random numbers."""
+    from sim.compare import compare as compare_cities
+    from sim.compare import plan_city
+
+    prog = program if isinstance(program, Program) else load_program(program)
+    scns = [(str(c) if not isinstance(c, Scenario) else "",
+             with_settings(c, replications, seed, days)) for c in cities]  # fmt: skip
+    arms = [a for i, (src, s) in enumerate(scns) for a in plan_city(s, prog, src).arms(str(i))]
+    total = sum(a.replications for a in arms)
+    with executor_for(arms, workers, dask) as executor:
+        return compare_cities(scns, prog, executor, on_outcome=_counter(total, progress))
+
+
+def optimize(
+    scenario: Scenario | PathLike,
+    team: str,
+    targets: Sequence[str | Target],
+    *,
+    blocks: Blocks | None = None,
+    max_units: int = 50,
+    replications: int | None = None,
+    seed: int | None = None,
+    days: float | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    log: Callable[[str], None] | None = None,
+) -> OptimizeResult:
+    """Least-cost shifts for ``team`` by block that meet every target (e.g. ``'x.p90<=20'``)."""
+    from sim.optimize import check_inputs, parse_target
+    from sim.optimize import optimize as search
+    from sim.pipeline import Arm
+
+    scn = with_settings(scenario, replications, seed, days)
+    parsed = [parse_target(t) if isinstance(t, str) else t for t in targets]
+    check_inputs(scn, team, parsed)
+    with executor_for([Arm(team, scn)], workers, dask) as executor:
+        return search(scn, team, parsed, executor, blocks=blocks, max_units=max_units, log=log)
+
+
+def report(
+    source: Scenario | PathLike,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    days: float | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    progress: Progress | None = None,
+) -> str:
+    """One self-contained HTML report: of a scenario (run here) or of results JSON."""
+    from sim.pipeline import Arm
+    from sim.pipeline import run as run_pipeline
+    from sim.report.html import REPORT_COLLECTORS, report_for_results, report_for_run
+
+    if not isinstance(source, Scenario) and Path(source).suffix.lower() == ".json":
+        given = [f"--{n}" for n, v in (("replications", replications), ("seed", seed),
+                                       ("days", days)) if v is not None]  # fmt: skip
+        if given:
+            raise SimError(
+                f"{', '.join(given)} cannot change results that have already been run",
+                where=str(source),
+                hint="rerun the command that wrote the JSON with the new settings, or give "
+                "the scenario TOML",
+            )
+        return report_for_results(Path(source))
+    scn = with_settings(source, replications, seed, days)
+    arm = Arm("report", scn, collect=REPORT_COLLECTORS)
+    with executor_for([arm], workers, dask) as executor:
+        result = run_pipeline(scn, executor, collect=REPORT_COLLECTORS,
+                              on_replication=_counter(arm.replications, progress))  # fmt: skip
+    return report_for_run(scn, result)
+
+
+def fit(
+    export: PathLike,
+    mapping: ColumnMapping | PathLike | None = None,
+    *,
+    taxonomy: Taxonomy | PathLike | None = None,
+    options: FitOptions | None = None,
+    program: Program | PathLike | None = None,
+    durations_from: PathLike | None = None,
+) -> FitResult:
+    """Fit a scenario from a calls-for-service export: ``result.scenario``, ``result.text``.
+
+    ``mapping`` names the export's columns (else a preset is detected from the header);
+    ``durations_from`` borrows times the export lacks from another scenario.
+    """
+    from sim.fit import fit_calls
+    from sim.fit.borrow import borrowed_from
+
+    prog = load_program(program) if isinstance(program, str | Path) else program
+    borrowed = borrowed_from(Path(durations_from)) if durations_from is not None else None
+    return fit_calls(export, mapping, taxonomy=taxonomy, options=options, borrowed=borrowed,
+                     program=prog)  # fmt: skip
+
+
+__all__ = [
+    "compare",
+    "executor_for",
+    "fit",
+    "load",
+    "load_program",
+    "optimize",
+    "replay",
+    "report",
+    "run",
+    "sweep",
+    "with_settings",
+]

@@ -1,0 +1,122 @@
+"""What the commands share: option types, consoles, one-line errors, the progress bar.
+
+Kept light on purpose: ``sim --help`` and ``sim check`` import this and the command modules,
+so anything heavy (numpy, scipy, pandas, matplotlib, Dask) is imported inside the commands
+that use it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from sim.errors import SimError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+ScenarioPath = Annotated[
+    Path,
+    typer.Argument(exists=True, dir_okay=False, readable=True, help="Scenario TOML file."),
+]
+Replications = Annotated[int | None, typer.Option(min=1, help="Override replications.")]
+Seed = Annotated[int | None, typer.Option(min=0, help="Override the seed.")]
+Days = Annotated[float | None, typer.Option(min=0.01, help="Override days (incl. warm-up).")]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Local worker processes (default: one per core when the run is large enough to "
+        "repay starting them, else this process; 1 runs in this process).",
+    ),
+]
+DaskAddress = Annotated[
+    str | None,
+    typer.Option(help="Run on Dask: 'local' starts a LocalCluster, or tcp://HOST:8786."),
+]
+JsonOut = Annotated[
+    str | None, typer.Option("--json", help="Write the JSON summary to PATH, or - for stdout.")
+]
+
+
+def stdout_console() -> Console:
+    """A console for results: the terminal's width, or 120 columns when piped to a file."""
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=120)
+
+
+def err_console() -> Console:
+    """A console on stderr (progress, the optimizer's log)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn a SimError into one line on stderr and exit code 2."""
+    try:
+        yield
+    except SimError as err:
+        typer.echo(f"error: {err.line()}", err=True)
+        raise typer.Exit(2) from None
+
+
+@contextlib.contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr, shown only on a terminal; yields ``update(done, total)``."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    console = err_console()
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+def check_outputs(*paths: Path | str | None) -> None:
+    """Every output path can be written (``-`` is stdout), before any work is done."""
+    from sim.output import check_writable
+
+    for path in paths:
+        if path is not None and str(path) != "-":
+            check_writable(Path(path))
+
+
+__all__ = [
+    "DaskAddress",
+    "Days",
+    "JsonOut",
+    "Replications",
+    "ScenarioPath",
+    "Seed",
+    "Workers",
+    "check_outputs",
+    "err_console",
+    "progress_bar",
+    "stdout_console",
+    "user_errors",
+]

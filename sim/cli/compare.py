@@ -1,0 +1,105 @@
+"""``sim compare`` and ``sim report``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.common import (
+    DaskAddress,
+    Days,
+    Replications,
+    Seed,
+    Workers,
+    check_outputs,
+    progress_bar,
+    stdout_console,
+    user_errors,
+)
+from sim.errors import SimError
+
+
+def compare(
+    cities: Annotated[
+        list[Path],
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="City scenario files."),
+    ],
+    program: Annotated[
+        Path,
+        typer.Option(exists=True, dir_okay=False, readable=True, help="Program template TOML."),
+    ],
+    replications: Replications = None,
+    seed: Seed = None,
+    days: Days = None,
+    csv_out: Annotated[
+        str | None, typer.Option("--csv", help="Write one row per city to PATH, or - for stdout.")
+    ] = None,
+    json_out: Annotated[
+        str | None,
+        typer.Option("--json", help="Write the comparison JSON to PATH, or - for stdout."),
+    ] = None,
+    workers: Workers = None,
+    dask: DaskAddress = None,
+) -> None:
+    """Each city without and with a program, paired by common random numbers."""
+    from sim import api
+    from sim.compare import comparison_table, to_csv, to_json
+    from sim.output import write_text
+
+    with user_errors():
+        if csv_out == "-" and json_out == "-":
+            raise SimError(
+                "--csv - and --json - would mix two formats on stdout",
+                where="--csv/--json",
+                hint="write one of them to a file",
+            )
+        check_outputs(csv_out, json_out)
+        with progress_bar("replications") as progress:
+            result = api.compare(
+                cities, program, replications=replications, seed=seed, days=days,
+                workers=workers, dask=dask, progress=progress,
+            )  # fmt: skip
+        if csv_out is not None:
+            write_text(csv_out, to_csv(result))
+        if json_out is not None:
+            write_text(json_out, to_json(result))
+        if "-" not in (csv_out, json_out):
+            stdout_console().print(comparison_table(result))
+        for city in result.cities:
+            for warning in city.warnings:
+                typer.echo(f"warning: {warning}", err=True)
+
+
+def report(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="Scenario TOML (runs it) or results JSON (run, compare or sweep).",
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
+    replications: Replications = None,
+    seed: Seed = None,
+    days: Days = None,
+    workers: Workers = None,
+    dask: DaskAddress = None,
+) -> None:
+    """Write one self-contained HTML report for planners (opens without a network)."""
+    from sim import api
+    from sim.output import write_text
+
+    with user_errors():
+        check_outputs(output)
+        with progress_bar("replications") as progress:
+            html = api.report(source, replications=replications, seed=seed, days=days,
+                              workers=workers, dask=dask, progress=progress)  # fmt: skip
+        write_text(output, html)
+        typer.echo(f"wrote {output}")
+
+
+__all__ = ["compare", "report"]

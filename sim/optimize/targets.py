@@ -1,0 +1,122 @@
+"""Service targets for the optimizer: ``MEASURE<=VALUE``, on average or in a share of runs."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.errors import SimError
+from sim.estimates import t_interval
+from sim.measures import Measure, MeasureError, lookup
+from sim.scenario import Scenario
+
+
+class OptimizeError(SimError):
+    """Targets, blocks or a team the optimizer cannot work with."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """``measure <= value`` (or ``>=``), on average or in a share of replications."""
+
+    measure: str
+    op: str
+    value: float
+    share: float | None = None
+    text: str = ""
+
+    def met(self, x: float | None) -> bool:
+        if x is None or not math.isfinite(x):
+            return False
+        return x <= self.value if self.op == "<=" else x >= self.value
+
+    def margin(self, x: float | None) -> float:
+        """How far inside the bound x is, relative to the bound (negative: violated)."""
+        if x is None or not math.isfinite(x):
+            return -1.0
+        gap = self.value - x if self.op == "<=" else x - self.value
+        return gap / max(abs(self.value), 1e-9)
+
+    def resolve(self, scn: Scenario) -> Measure:
+        """The registered measure this target bounds, or one line naming the nearest."""
+        try:
+            return lookup(scn, self.measure, where=f"--target {self.text}")
+        except MeasureError as err:
+            raise OptimizeError(err.what, where=err.where, hint=err.hint) from None
+
+
+# The target as the user types it: a number is 20, 0.5, .5 or 1e3 (not 1.2.3).
+_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_TARGET = re.compile(
+    r"^\s*([\w.]+)\s*(<=|>=|≤|≥)\s*(-?" + _NUMBER + r")\s*"
+    r"(?:@\s*(" + _NUMBER + r")\s*(%?))?\s*$"
+)
+
+
+def parse_target(text: str) -> Target:
+    """``eligible.response_min.p90<=20@95%`` → p90 ≤ 20 in at least 95% of replications."""
+    m = _TARGET.match(text)
+    if m is None:
+        raise OptimizeError(
+            "should be MEASURE<=VALUE or MEASURE>=VALUE, optionally @SHARE",
+            where=f"--target {text}",
+            hint="e.g. 'eligible.response_min.p90<=20@95%' or 'teams.police.utilization<=0.6'",
+        )
+    op = {"≤": "<=", "≥": ">="}.get(m[2], m[2])
+    share = None
+    if m[4] is not None:
+        share = float(m[4]) / (100 if m[5] else 1)
+        if not 0 < share <= 1:
+            raise OptimizeError(
+                "the share of replications must be in (0, 1] or (0%, 100%]",
+                where=f"--target {text}",
+            )
+    return Target(m[1], op, float(m[3]), share, text.strip())
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """How one plan fares against one target over the replications."""
+
+    target: Target
+    mean: float | None
+    ci95: tuple[float, float] | None
+    hits: int
+    n: int
+
+    @classmethod
+    def of(cls, target: Target, values: list[float | None]) -> TargetCheck:
+        present = [v for v in values if v is not None]
+        mean = float(np.mean(present)) if present else None
+        return cls(target, mean, t_interval(present), sum(target.met(v) for v in values),
+                   len(values))  # fmt: skip
+
+    @property
+    def share(self) -> float:
+        return self.hits / self.n if self.n else 0.0
+
+    @property
+    def share_ci95(self) -> tuple[float, float]:
+        """Clopper–Pearson (exact) interval of the share of replications meeting the target."""
+        from scipy import stats
+
+        ci = stats.binomtest(self.hits, self.n).proportion_ci(0.95, method="exact")
+        return float(ci.low), float(ci.high)
+
+    @property
+    def ok(self) -> bool:
+        if self.target.share is not None:
+            return self.share >= self.target.share - 1e-12
+        return self.target.met(self.mean)
+
+    @property
+    def margin(self) -> float:
+        if self.target.share is not None:
+            return self.share - self.target.share + 1e-3 * self.target.margin(self.mean)
+        return self.target.margin(self.mean)
+
+
+__all__ = ["OptimizeError", "Target", "TargetCheck", "parse_target"]
