@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.executors import DaskExecutor, Executor, ProcessExecutor, SerialExecutor, Task
+from sim.pipeline import DaskExecutor, Executor, ProcessExecutor, SerialExecutor
 from sim.scenario import load_scenario, with_overrides
 from sim.sweep import Sweep, build_sweep, grid, run_sweep
 
@@ -49,9 +49,8 @@ def make_sweep(variants: int, replications: int, days: float) -> Sweep:
 
 def warm(executor: Executor, sweep: Sweep, workers: int) -> None:
     """One replication per worker, so the timed part excludes process start and imports."""
-    name = sweep.order()[0]
-    tasks = [Task(name, sweep.texts[name], r) for r in range(workers)]
-    list(executor.run(tasks))
+    arm = sweep.order()[0]
+    list(executor.run([arm.work(r) for r in range(workers)]))
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -82,7 +81,7 @@ def main() -> None:
 
         def cold(start: Callable[[], Executor] = start) -> pd.DataFrame:
             with start() as executor:
-                return pd.DataFrame(run_sweep(sweep, executor).rows)
+                return pd.DataFrame([r.flat() for r in run_sweep(sweep, executor).rows])
 
         t0 = time.perf_counter()
         frames[label] = cold()

@@ -2,7 +2,7 @@
 # One entry point for a fresh machine with Python 3.11+: creates .venv, installs sim into it
 # (with the test tools), then runs the demo or the checks.
 #   bash scripts/dev.sh demo    run scenarios/demo.toml
-#   bash scripts/dev.sh test    ruff, mypy and the test suite (what CI runs)
+#   bash scripts/dev.sh test    ruff, mypy (strict on the public API) and the test suite (CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -25,6 +25,8 @@ case "${1:-}" in
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
     .venv/bin/mypy
+    # The public API (import sim) under --strict; the modules it loads are checked above.
+    .venv/bin/mypy --strict --follow-imports=silent sim/__init__.py sim/api.py
     exec .venv/bin/pytest "$@"
     ;;
   *)

@@ -1,10 +1,15 @@
-"""Distribution specs as planners write them, turned into scipy.stats samplers.
+"""Distribution specs as planners write them, turned into samplers and analytic moments.
 
 A spec is a small frozen pydantic model chosen by ``dist`` ("exponential", "lognormal",
 "gamma", "weibull", "constant", "empirical") and given in the terms a planner knows: a mean;
 a median and a 90th percentile; a mean and a coefficient of variation; or the family's own
-shape and scale. Each spec knows its analytic mean and quantiles (from scipy), so tests can
-hold sampled moments to theory. Nothing is ever ``eval``-ed.
+shape and scale. Each spec knows its analytic mean and quantiles, so tests can hold sampled
+moments to theory. Nothing is ever ``eval``-ed.
+
+Sampling draws from numpy directly, and means are closed forms computed exactly as
+``scipy.stats`` computes them (a test checks they are equal), so loading and checking a
+scenario never imports ``scipy.stats`` (half a second); quantiles and CDFs import it when
+they are asked for.
 """
 
 from __future__ import annotations
@@ -15,9 +20,8 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import optimize, special, stats
 
-Z90 = float(stats.norm.ppf(0.9))
+Z90 = 1.2815515655446004  # scipy.stats.norm.ppf(0.9), to the last bit (a test checks it)
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -39,7 +43,7 @@ class _Spec(BaseModel):
 
     def mean(self) -> float:
         """Analytic mean, in the spec's units (minutes for durations)."""
-        return float(self._frozen.mean())
+        raise NotImplementedError
 
     def quantile(self, p: float | np.ndarray) -> Any:
         """Analytic quantile function (inverse CDF)."""
@@ -84,7 +88,12 @@ class Exponential(_Spec):
     mean_: float = Field(alias="mean", gt=0)
 
     def scipy(self) -> Any:
+        from scipy import stats
+
         return stats.expon(scale=self.mean_)
+
+    def mean(self) -> float:
+        return self.mean_
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         # Same stream use as scipy's expon.rvs, without its per-call argument checking.
@@ -129,8 +138,14 @@ class Lognormal(_Spec):
         return self.mu, self.sigma
 
     def scipy(self) -> Any:
+        from scipy import stats
+
         mu, sigma = self.log_params()
         return stats.lognorm(s=sigma, scale=math.exp(mu))
+
+    def mean(self) -> float:
+        mu, sigma = self.log_params()  # as scipy's lognorm: sqrt(exp(σ²)) × scale
+        return float(np.sqrt(np.exp(np.float64(sigma) * sigma)) * math.exp(mu))
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         mu, sigma = self.log_params()
@@ -170,8 +185,14 @@ class Gamma(_Spec):
         return k, mean / k
 
     def scipy(self) -> Any:
+        from scipy import stats
+
         k, theta = self.params()
         return stats.gamma(a=k, scale=theta)
+
+    def mean(self) -> float:
+        k, theta = self.params()
+        return float(np.float64(k) * theta)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         k, theta = self.params()
@@ -180,6 +201,7 @@ class Gamma(_Spec):
 
 def _weibull_shape_for_cv(cv: float) -> float:
     """Weibull shape k whose coefficient of variation is ``cv`` (monotone, so brentq)."""
+    from scipy import optimize, special
 
     def cv_of(k: float) -> float:
         g1, g2 = special.gamma(1 + 1 / k), special.gamma(1 + 2 / k)
@@ -223,12 +245,23 @@ class Weibull(_Spec):
             k = math.log(math.log(10) / math.log(2)) / math.log(self.p90 / self.median)
             return k, self.median / math.log(2) ** (1 / k)
         assert self.mean_ is not None and self.cv is not None
+        from scipy import special
+
         k = _weibull_shape_for_cv(self.cv)
         return k, self.mean_ / special.gamma(1 + 1 / k)
 
     def scipy(self) -> Any:
+        from scipy import stats
+
         k, lam = self.params()
         return stats.weibull_min(c=k, scale=lam)
+
+    def mean(self) -> float:
+        # Γ from scipy.special, as scipy's weibull_min takes it (math.gamma's last bit differs).
+        from scipy import special
+
+        k, lam = self.params()
+        return float(special.gamma(1.0 + 1.0 / np.float64(k)) * lam)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         k, lam = self.params()
@@ -242,6 +275,8 @@ class Constant(_Spec):
     value: float = Field(ge=0)
 
     def scipy(self) -> Any:
+        from scipy import stats
+
         return stats.uniform(loc=self.value, scale=0.0)
 
     def mean(self) -> float:
@@ -279,6 +314,8 @@ class Empirical(_Spec):
         # Piecewise-uniform density between quantile points: the distribution whose
         # quantile function is the linear interpolation used for sampling. Tied quantiles
         # (an atom) are merged so the histogram's bin edges increase strictly.
+        from scipy import stats
+
         q = np.asarray(self.quantiles)
         edges, first = np.unique(q, return_index=True)
         if len(edges) < 2:

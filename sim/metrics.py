@@ -9,108 +9,33 @@ Only calls that arrive after the warm-up count. Times are minutes:
 * staffed unit-hours are the shifts' units over the window plus overtime past shift ends.
 
 This module never imports simpy: it sees plain records and the scenario, nothing live.
-The summary is typed (pydantic) and becomes JSON only at the edge.
+The summary it computes is typed (:mod:`sim.summary`, re-exported here) and becomes JSON
+only at the edge.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel
 
 from sim.estimates import t_interval
 from sim.records import Records, State
 from sim.scenario import MINUTES_PER_DAY, MINUTES_PER_WEEK, Scenario
+from sim.summary import (
+    SCHEMA_VERSION,
+    CallTypeSummary,
+    CostSummary,
+    GroupSummary,
+    Summary,
+    TeamSummary,
+    TimeStat,
+    WaitStat,
+)
 
-SCHEMA_VERSION = 1  # of every results JSON (run, compare, sweep); bump on breaking changes
 QUANTILES = (0.5, 0.9, 0.95)
 UNSERVED_WARNING_SHARE = 0.01
-
-
-class TimeStat(BaseModel):
-    """A time in minutes: mean, quantiles, and the 95% t-interval of the mean across runs."""
-
-    mean: float | None = None
-    p50: float | None = None
-    p90: float | None = None
-    p95: float | None = None
-    ci95: tuple[float, float] | None = None
-
-
-class WaitStat(TimeStat):
-    """A wait, plus the share of calls that waited at all."""
-
-    p_wait: float | None = None
-
-
-class TeamSummary(BaseModel):
-    calls: float
-    backup_calls: float
-    busy_unit_hours: float
-    staffed_unit_hours: float
-    overtime_unit_hours: float
-    utilization: float | None
-    utilization_ci95: tuple[float, float] | None = None
-    cost: float
-    response_min: TimeStat
-    wait_min: WaitStat
-
-
-class CallTypeSummary(BaseModel):
-    calls: float
-    served_by: dict[str, float]
-    no_dispatch_share: float | None
-    fallback_share: float | None
-    unserved: float
-    target_min: float | None
-    within_target: float | None
-    response_min: TimeStat
-    wait_min: WaitStat
-    on_scene_min: TimeStat
-
-
-class GroupSummary(BaseModel):
-    """Calls of several call types taken together (the community-eligible ones).
-
-    Quantiles of a group cannot be pooled from per-type quantiles, so a group's statistics
-    come from the records, like everything else.
-    """
-
-    call_types: list[str]
-    calls: float
-    within_target: float | None
-    response_min: TimeStat
-
-
-class CostSummary(BaseModel):
-    total: float
-    per_year: float
-    per_call: float | None
-    per_year_ci95: tuple[float, float] | None = None
-
-
-class Summary(BaseModel):
-    """The JSON summary of a run (see README: "The JSON summary")."""
-
-    schema_version: int = SCHEMA_VERSION
-    kind: Literal["run"] = "run"
-    scenario: str
-    seed: int
-    replications: int
-    days: float
-    warmup_days: float
-    calls: float
-    unserved: float
-    response_min: TimeStat
-    wait_min: WaitStat
-    on_scene_min: TimeStat
-    teams: dict[str, TeamSummary]
-    call_types: dict[str, CallTypeSummary]
-    eligible: GroupSummary | None = None  # community-eligible call types, when the file marks any
-    cost: CostSummary
-    warnings: list[str] = []
 
 
 # --------------------------------------------------------------------- one replication
@@ -132,8 +57,11 @@ def wait_stat(wait: np.ndarray, queued: np.ndarray) -> WaitStat:
 
 def _overlap(start: np.ndarray, end: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """Length of each [start, end) inside [lo, hi); NaN intervals count as zero."""
-    length = np.minimum(end, hi) - np.maximum(start, lo)
-    return np.where(np.isfinite(length), np.clip(length, 0, None), 0.0)
+    length = np.minimum(end, hi)
+    length -= np.maximum(start, lo)
+    np.clip(length, 0, None, out=length)
+    length[~np.isfinite(length)] = 0.0
+    return length
 
 
 def staffed_unit_minutes(scn: Scenario, team: str, lo: float, hi: float) -> float:
@@ -181,19 +109,36 @@ class _Calls:
         # Busy time clipped to the measured window, once for all teams.
         lo, hi = rec.warmup, rec.horizon
         self.busy_primary = _overlap(c["dispatch"], c["clear"], lo, hi)
-        self.busy_backup = _overlap(c["backup_dispatch"], c["backup_clear"], lo, hi)
+        backups = np.isfinite(c["backup_dispatch"]).any()
+        self.busy_backup = (
+            _overlap(c["backup_dispatch"], c["backup_clear"], lo, hi)
+            if backups
+            else np.zeros(len(rec))
+        )
+        self._everyone: tuple[TimeStat, WaitStat, TimeStat] | None = None
 
     def where(self, name: str, value: int) -> np.ndarray:
         """Mask of the measured calls whose ``name`` column equals ``value``."""
         return self.measured & (self.rec.columns[name] == value)
 
     def times(self, mask: np.ndarray) -> tuple[TimeStat, WaitStat, TimeStat]:
+        """Response, wait and on-scene statistics of the served calls in ``mask``.
+
+        Those of all served calls are computed once: with one team or one call type, that
+        group's calls are all the calls, and quantiles are most of the time statistics take.
+        """
         m = mask & self.served
-        return (
+        everyone = np.array_equal(m, self.served)
+        if everyone and self._everyone is not None:
+            return self._everyone
+        stats = (
             time_stat(self.response[m]),
             wait_stat(self.wait[m], self.queued[m]),
             time_stat(self.on_scene[m]),
         )
+        if everyone:
+            self._everyone = stats
+        return stats
 
     def within(self, mask: np.ndarray, limit: np.ndarray) -> float | None:
         """Share of a group's calls reached within their call type's target (``limit``).

@@ -1,8 +1,15 @@
-"""Writing results: atomically (temporary file, then rename), or a clear error."""
+"""Writing results: atomically (temporary file, then rename), or a clear error.
+
+A temporary file is named ``.NAME.<pid>.tmp`` beside its target. A process killed while
+writing leaves one behind; the next write to the same target removes those whose process
+is gone.
+"""
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,9 +28,36 @@ def check_writable(path: Path) -> None:
         raise OutputError("folder is not writable", where=str(parent), hint="choose another path")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def clean_stale(path: Path) -> list[Path]:
+    """Remove temporary files of ``path`` left by writers that no longer run."""
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.tmp$")
+    removed: list[Path] = []
+    try:
+        siblings = list(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
+    except OSError:
+        return removed
+    for other in siblings:
+        m = pattern.match(other.name)
+        if m is not None and int(m[1]) != os.getpid() and not _alive(int(m[1])):
+            other.unlink(missing_ok=True)
+            removed.append(other)
+    return removed
+
+
 def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     """Call ``write(tmp)`` then rename tmp over ``path``: readers never see half a file."""
     check_writable(path)
+    clean_stale(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         write(tmp)

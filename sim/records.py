@@ -12,9 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported where frames are made: a run need not load it
+    import pandas as pd
 
 NO_TEAM = -1
 
@@ -74,6 +77,8 @@ class Records:
 
     def to_frame(self) -> pd.DataFrame:
         """A pandas DataFrame with names instead of indexes, for ``--events`` output."""
+        import pandas as pd
+
         frame = pd.DataFrame({k: v for k, v in self.columns.items()})
         names = np.array((*self.call_types, ""), dtype=object)
         teams = np.array((*self.teams, ""), dtype=object)
@@ -88,6 +93,8 @@ class Records:
 
 def write_events(records: list[Records], path: Path) -> None:
     """Write every call's record as CSV or Parquet (by suffix), atomically."""
+    import pandas as pd
+
     from sim.output import write_atomic
 
     frame = pd.concat([r.to_frame() for r in records], ignore_index=True)

@@ -115,3 +115,37 @@ def test_overload_is_reported_plainly(demo_path: Path, tmp_path: Path) -> None:
     assert "Demand exceeds capacity" in result.stdout
     summary = json.loads((tmp_path / "o.json").read_text())
     assert summary["unserved"] > 100 and summary["warnings"]
+
+
+HEAVY = ("scipy.stats", "pandas", "matplotlib", "dask", "distributed", "pyarrow")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["check", "scenarios/demo.toml"]])
+def test_start_up_imports_nothing_heavy(argv: list[str]) -> None:
+    """`sim --help` and `sim check` start fast because they never import the heavy libraries
+    (benchmarks/startup.py times them; this keeps the reason true)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom sim.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n"
+        f"    pass\nprint(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
+                          cwd=root, check=True)  # fmt: skip
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_a_run_does_not_import_pandas_or_scipy_stats(demo_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom sim.cli import main\nmain(sys.argv[1:])\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)"
+    )
+    argv = ["run", str(demo_path), "--days", "3", "--replications", "2"]
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
+                          check=True)  # fmt: skip
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr

@@ -133,3 +133,63 @@ def test_ctrl_c_stops_the_worker_pool_cleanly_and_says_how_to_resume(
     result = runner.invoke(app, ["sweep", *args, "--workers", "1", "--resume"])
     assert result.exit_code == 0, result.stderr
     assert len(pd.read_csv(out)) == 12
+
+
+def test_resume_of_a_finished_sweep_says_nothing_to_do(demo_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.csv"
+    assert sweep(demo_path, "--vary", f"{UNITS}=1,2", "-o", str(out))[0] == 0
+    before = out.read_bytes()
+    code, stdout, stderr = sweep(demo_path, "--vary", f"{UNITS}=1,2", "-o", str(out), "--resume")
+    assert code == 0, stderr
+    assert "nothing to do" in stderr and stderr.count("\n") == 1 and stdout == ""
+    assert out.read_bytes() == before
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_workers_of_a_killed_sweep_exit_on_their_own(demo_path: Path, tmp_path: Path) -> None:
+    args = [str(demo_path), "--days", "60", "--replications", "4", "--vary", f"{UNITS}=1..8",
+            "-o", str(tmp_path / "r.csv"), "--workers", "2"]  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "sweep", *args],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline and proc.poll() is None:
+        workers = [p for p in _children(proc.pid) if "spawn_main" in _cmdline(p)]
+        if len(workers) == 2:
+            break
+        time.sleep(0.05)
+    assert len(workers) == 2, "the sweep did not start two workers"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers), "workers outlived the killed sweep"
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+    except OSError:
+        return ""

@@ -80,3 +80,42 @@ def test_spec_round_trips() -> None:
     for spec in SPECS:
         d = ADAPTER.validate_python(spec)
         assert ADAPTER.validate_python(d.spec()) == d
+
+
+def test_means_are_scipys_to_the_last_bit() -> None:
+    """Means are closed forms (no scipy.stats import to load a scenario), computed as scipy
+    computes them: fitted scenarios and staffing estimates stay exactly what they were."""
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        a, b = float(rng.uniform(0.1, 100)), float(rng.uniform(0.05, 3))
+        for spec in (
+            {"dist": "exponential", "mean": a},
+            {"dist": "lognormal", "median": a, "p90": a * (1 + b)},
+            {"dist": "lognormal", "mean": a, "cv": b},
+            {"dist": "lognormal", "mu": float(np.log(a)), "sigma": b},
+            {"dist": "gamma", "mean": a, "cv": b},
+            {"dist": "gamma", "shape": b, "scale": a},
+            {"dist": "weibull", "shape": b + 0.1, "scale": a},
+            {"dist": "weibull", "median": a, "p90": a * (1 + b)},
+            {"dist": "weibull", "mean": a, "cv": min(b, 5.0)},
+        ):
+            d = ADAPTER.validate_python(spec)
+            assert d.mean() == float(d.scipy().mean()), spec
+
+
+def test_z90_is_scipys_normal_quantile() -> None:
+    from scipy import stats
+
+    from sim.dists import Z90
+
+    assert float(stats.norm.ppf(0.9)) == Z90
+
+
+def test_t_quantiles_without_scipy_stats_are_scipys() -> None:
+    from scipy import stats
+
+    from sim.estimates import _t_quantiles
+
+    for df in (1, 2, 3, 9, 29, 99, 999):
+        lo, hi = stats.t.interval(0.95, df)
+        assert _t_quantiles(df) == (float(lo), float(hi))

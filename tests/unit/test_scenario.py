@@ -142,6 +142,9 @@ def test_bad_inputs_name_the_key() -> None:
     d = example()
     d["scenario"]["warmup_days"] = 30
     assert "warmup_days" in _error(d)
+    d = example()  # a sum so small its mean is zero (found by the property tests)
+    d["call_types"]["behavioral_health"]["daily"] = [0.0] * 6 + [5e-324]
+    assert "daily factors must be non-negative with a positive sum" in _error(d)
 
 
 def test_a_call_type_no_unit_can_ever_serve_is_rejected() -> None:

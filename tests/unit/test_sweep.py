@@ -16,6 +16,7 @@ from sim.pipeline import Executor, Outcome, SerialExecutor, Work, replicate
 from sim.scenario import Scenario, load_scenario, with_overrides
 from sim.sweep import (
     JOURNAL_VERSION,
+    NothingToDo,
     SweepError,
     Variant,
     build_sweep,
@@ -321,3 +322,60 @@ def test_cached_rows_match_a_fresh_computation_in_any_order(
     assert [v["row"] for v in doc["variants"]] == [
         json.loads(json.dumps(r.flat())) for r in fresh.rows
     ]
+
+
+# ------------------------------------------------------------- resume at the very end
+
+
+def test_resume_of_a_finished_sweep_has_nothing_to_do(small: Scenario, tmp_path: Path) -> None:
+    sweep = build_sweep(small, grid([(UNITS, [1, 2])]))
+    out = tmp_path / "r.csv"
+    run_sweep(sweep, SerialExecutor(), out=out)
+    before = out.read_bytes(), out.with_suffix(".json").read_bytes()
+    with pytest.raises(NothingToDo, match="nothing to do"):
+        run_sweep(sweep, StopAfter(0), out=out, resume=True)  # would run nothing anyway
+    assert (out.read_bytes(), out.with_suffix(".json").read_bytes()) == before
+    other = build_sweep(small, grid([(UNITS, [1, 3])]))
+    with pytest.raises(SweepError, match="nothing can be resumed"):
+        run_sweep(other, SerialExecutor(), out=out, resume=True)  # another sweep's results
+
+
+def test_a_kill_after_the_last_write_resumes(
+    small: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed between writing the complete results and deleting the journal."""
+    from sim.sweep import journal as journal_module
+
+    sweep = build_sweep(small, grid([(UNITS, [1, 2])]))
+    out = tmp_path / "r.csv"
+
+    def killed(self: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(journal_module.Journal, "discard", killed)
+        with pytest.raises(KeyboardInterrupt):
+            run_sweep(sweep, SerialExecutor(), out=out)
+    assert journal_path(out).exists()
+    whole = out.read_bytes()
+    done = StopAfter(0)  # nothing may run again
+    result = run_sweep(sweep, done, out=out, resume=True)
+    assert result.complete and result.ran == 0 and done.ran == []
+    assert out.read_bytes() == whole and not journal_path(out).exists()
+
+
+def test_a_kill_during_a_write_leaves_no_temporary_file_behind(
+    small: Scenario, tmp_path: Path
+) -> None:
+    """A writer killed mid-write leaves .NAME.<pid>.tmp; the next write removes it."""
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    out = tmp_path / "r.csv"
+    stale = tmp_path / f".r.csv.{int(dead.stdout)}.tmp"
+    stale.write_text("half a file")
+    run_sweep(build_sweep(small, grid([(UNITS, [1])])), SerialExecutor(), out=out)
+    assert not stale.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.json"]
