@@ -21,20 +21,12 @@ Also here, for reports: cost per call answered (:func:`cost_per_call`) and polic
 in hours, officer FTEs and dollars (:func:`police_time_freed`).
 
 ```toml
-[budget]
-relief_factor = 1.2                # paid hours ÷ hours available for duty (default: cited below)
-benefits_rate = 0.26               # employer benefits other than paid leave, share of wages
-overhead_rate = 0.10               # host agency's indirect costs, share of direct costs
-training_per_fte = 1500            # $ a year per crew FTE
-housing_per_year = 60000           # program base: rent, utilities
-liability_insurance_per_year = 40000
-other_per_year = { "radios and dispatch" = 12000 }
+[budget]                           # the full format: README.md, "Program budgets"
 vehicles = { count = 3, cost_per_year_each = 28700 }
-[budget.crew.medic]                # people in each unit on duty
+[budget.crew.medic]                # people in each unit on duty, one table per role
 per_unit = 1
-hourly_wage = 22.0                 # or annual_salary = 45760 (for paid_hours_per_fte hours)
-qualifications = "EMT-Basic or higher"
-[budget.supervision.coordinator]   # staff off the vans: FTEs given, not derived from shifts
+hourly_wage = 22.0                 # or annual_salary = 45760
+[budget.supervision.coordinator]   # staff off the units: FTEs given, not derived
 fte = 2
 annual_salary = 60000
 ```
@@ -121,6 +113,9 @@ class StaffRole(Pay):
     """Positions off the units (supervisors, coordinators): FTEs given, not derived."""
 
     fte: Number = Field(gt=0)
+
+    def wages_per_year(self, paid_hours_per_fte: float) -> float:
+        return self.fte * self.hourly(paid_hours_per_fte) * paid_hours_per_fte
 
 
 class Vehicles(BaseModel):
@@ -225,7 +220,7 @@ def _supervision_lines(budget: Budget) -> list[BudgetLine]:
     return [
         BudgetLine(item=f"wages: {name}",
                    basis=f"{s.fte:g} FTE × ${s.hourly(paid) * paid:,.0f}",
-                   per_year=s.fte * s.hourly(paid) * paid)
+                   per_year=s.wages_per_year(paid))
         for name, s in budget.supervision.items()
     ]  # fmt: skip
 
@@ -279,7 +274,7 @@ def _staffing(budget: Budget, unit_hours: float) -> list[RoleStaffing]:
             on_duty_hours_per_year=None,
             fte=s.fte,
             hourly_wage=s.hourly(paid),
-            wages_per_year=s.fte * s.hourly(paid) * paid,
+            wages_per_year=s.wages_per_year(paid),
             qualifications=s.qualifications,
         )
         for name, s in budget.supervision.items()
