@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from sim.cli import compare, fit, optimize, run, sweep
+from sim.cli import compare, fit, optimize, program, run, sweep
 
 app = typer.Typer(
     add_completion=False,
@@ -22,6 +22,7 @@ app = typer.Typer(
 for _command in (run.run, run.check, compare.compare, compare.report, sweep.sweep, fit.fit,
                  optimize.optimize):  # fmt: skip
     app.command()(_command)
+app.add_typer(program.program_app, name="program")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,13 +19,13 @@ SIM = ROOT / "sim"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("sim.errors", "sim.output", "sim.rng", "sim.dists", "sim.estimates")),
     ("data", ("sim.data",)),
-    ("scenario", ("sim.scenario", "sim.program")),
+    ("scenario", ("sim.scenario", "sim.budget", "sim.tomledit", "sim.program")),
     ("model", ("sim.model", "sim.records", "sim.analytic")),
     ("statistics", ("sim.summary", "sim.metrics", "sim.measures")),
     ("pipeline", ("sim.pipeline", "sim.experiment")),
     ("fit", ("sim.fit",)),
     ("experiments", ("sim.sweep", "sim.optimize", "sim.compare", "sim.frontier")),
-    ("report", ("sim.report",)),
+    ("report", ("sim.report", "sim.hours_of_operation")),
     ("api", ("sim.api", "sim")),
     ("cli", ("sim.cli", "sim.__main__")),
 ]
@@ -40,6 +40,7 @@ KNOWN_LARGE = {
     "sim/data/clean.py": "fit",
     "sim/model/engine.py": "engine",
     "sim/scenario.py": "engine",
+    "sim/budget.py": "plan",
 }
 
 
