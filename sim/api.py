@@ -17,6 +17,7 @@ The command line is a thin layer over these functions.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,14 +69,23 @@ def with_settings(
 
 @contextlib.contextmanager
 def executor_for(
-    arms: Sequence[Arm], workers: int | None = None, dask: str | None = None
+    arms: Sequence[Arm],
+    workers: int | None = None,
+    dask: str | None = None,
+    *,
+    open_ended: bool = False,
 ) -> Iterator[Executor]:
-    """The executor asked for (or chosen by the size of the work), closed afterwards."""
+    """The executor asked for, or one chosen by the size of the work, closed afterwards.
+
+    ``open_ended`` work (a search that simulates plan after plan) gets one worker per core
+    by default: it runs long enough to repay starting them.
+    """
     from sim.pipeline import expected_calls, make_executor
 
     most = max((a.replications for a in arms), default=1)
+    calls = math.inf if open_ended else expected_calls(arms)
     with make_executor(
-        workers, dask, expected_calls=expected_calls(arms), replications=len(arms) * most
+        workers, dask, expected_calls=calls, replications=len(arms) * most
     ) as executor:
         yield executor
 
@@ -244,7 +254,7 @@ def optimize(
     scn = with_settings(scenario, replications, seed, days)
     parsed = [parse_target(t) if isinstance(t, str) else t for t in targets]
     check_inputs(scn, team, parsed)
-    with executor_for([Arm(team, scn)], workers, dask) as executor:
+    with executor_for([Arm(team, scn)], workers, dask, open_ended=True) as executor:
         return search(scn, team, parsed, executor, blocks=blocks, max_units=max_units, log=log)
 
 

@@ -30,8 +30,8 @@ Workers = Annotated[
     int | None,
     typer.Option(
         min=1,
-        help="Local worker processes (default: one per core when the run is large enough to "
-        "repay starting them, else this process; 1 runs in this process).",
+        help="Workers: this process and N-1 local worker processes (default: one per core "
+        "when the run is large enough to repay starting them, else 1: this process alone).",
     ),
 ]
 DaskAddress = Annotated[

@@ -22,6 +22,7 @@ import threading
 import time
 import warnings
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -90,24 +91,44 @@ def _start_worker(parent: int) -> None:
 
 
 class ProcessExecutor(Executor):
-    """Local worker processes (spawned, so safe beside threads such as rich's progress bar)."""
+    """``workers`` at work: this process and ``workers - 1`` local worker processes.
+
+    The workers are spawned (safe beside threads such as rich's progress bar), which costs
+    each of them the imports, about half a second; meanwhile, and whenever it has nothing
+    else to do, this process runs replications itself, so a pool never leaves a core idle
+    that the command could use.
+    """
 
     name = "processes"
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
+        self._children = max(workers - 1, 1)
         self._pool = cf.ProcessPoolExecutor(
-            max_workers=workers,
+            max_workers=self._children,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
             initargs=(os.getpid(),),
         )
 
     def run(self, works: Iterable[Work]) -> Iterator[Outcome]:
-        futures = [self._pool.submit(replicate, work) for work in works]
+        queue = deque(works)
+        futures: set[cf.Future[Outcome]] = set()
+        ahead = 2 * self._children  # work waiting for the workers; the rest is this process's
         try:
-            for future in cf.as_completed(futures):
-                yield future.result()
+            while queue or futures:
+                while queue and len(futures) < ahead:
+                    futures.add(self._pool.submit(replicate, queue.popleft()))
+                done = {f for f in futures if f.done()}
+                futures -= done
+                for future in done:
+                    yield future.result()
+                if done:
+                    continue
+                if queue:
+                    yield replicate(queue.popleft())
+                else:
+                    cf.wait(futures, return_when=cf.FIRST_COMPLETED)
         finally:
             for future in futures:
                 future.cancel()

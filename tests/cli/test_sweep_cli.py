@@ -169,7 +169,7 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_workers_of_a_killed_sweep_exit_on_their_own(demo_path: Path, tmp_path: Path) -> None:
     args = [str(demo_path), "--days", "60", "--replications", "4", "--vary", f"{UNITS}=1..8",
-            "-o", str(tmp_path / "r.csv"), "--workers", "2"]  # fmt: skip
+            "-o", str(tmp_path / "r.csv"), "--workers", "3"]  # fmt: skip
     proc = subprocess.Popen([sys.executable, "-m", "sim", "sweep", *args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     deadline = time.monotonic() + 60
@@ -179,7 +179,7 @@ def test_workers_of_a_killed_sweep_exit_on_their_own(demo_path: Path, tmp_path: 
         if len(workers) == 2:
             break
         time.sleep(0.05)
-    assert len(workers) == 2, "the sweep did not start two workers"
+    assert len(workers) == 2, "the sweep did not start two worker processes (--workers 3)"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 15
