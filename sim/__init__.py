@@ -10,10 +10,10 @@
 ``sim.fit`` do what the commands of the same names do (see :mod:`sim.api`).
 
 The names are loaded on first use, so ``import sim`` (and the command line's start-up) stays
-fast. Three of them share their names with subpackages (``sim.fit``, ``sim.sweep``,
-``sim.compare``): as attributes of ``sim`` they are always the functions; reach the
-subpackages' contents with ``from sim.sweep import …`` (or patch them through the module
-objects, not through dotted strings that walk ``sim.sweep``).
+fast. Five of them share their names with subpackages (``sim.fit``, ``sim.sweep``,
+``sim.compare``, ``sim.optimize``, ``sim.report``): as attributes of ``sim`` they are always
+the functions; reach the subpackages' contents with ``from sim.sweep import …`` (or patch
+them through the module objects, not through dotted strings that walk ``sim.sweep``).
 """
 
 from __future__ import annotations
@@ -59,8 +59,9 @@ _EXPORTS = {
     "Summary": "sim.metrics",
     "SweepResult": "sim.sweep",
 }
-# Functions named like a subpackage: importing the subpackage must not replace them.
-_SHADOWED = ("fit", "sweep", "compare")
+# The API's functions; five share their names with subpackages (fit, sweep, compare,
+# optimize, report), and importing a subpackage must not replace the function.
+_SHADOWED = tuple(name for name, module in _EXPORTS.items() if module == "sim.api")
 
 
 def __getattr__(name: str) -> Any:

@@ -220,16 +220,18 @@ def compare(
     progress: Progress | None = None,
 ) -> Comparison:
     """Each city without and with a program template, paired by common random numbers."""
-    from sim.compare import compare as compare_cities
-    from sim.compare import plan_city
+    from sim.compare.run import all_arms, compare_plans, plan_city
 
     prog = program if isinstance(program, Program) else load_program(program)
-    scns = [(str(c) if not isinstance(c, Scenario) else "",
-             with_settings(c, replications, seed, days)) for c in cities]  # fmt: skip
-    arms = [a for i, (src, s) in enumerate(scns) for a in plan_city(s, prog, src).arms(str(i))]
+    plans = [
+        plan_city(with_settings(c, replications, seed, days), prog,
+                  "" if isinstance(c, Scenario) else str(c))
+        for c in cities
+    ]  # fmt: skip
+    arms = all_arms(plans)
     total = sum(a.replications for a in arms)
     with executor_for(arms, workers, dask) as executor:
-        return compare_cities(scns, prog, executor, on_outcome=_counter(total, progress))
+        return compare_plans(plans, prog, executor, on_outcome=_counter(total, progress))
 
 
 def optimize(

@@ -222,14 +222,22 @@ def describe(name: str) -> Measure | None:
 # ------------------------------------------------------- helpers for the table below
 
 
+_STATS: dict[str, Callable[[TimeStat], float | None]] = {
+    "mean": lambda t: t.mean,
+    "p50": lambda t: t.p50,
+    "p90": lambda t: t.p90,
+    "p95": lambda t: t.p95,
+}
+
+
 def _times(prefix: str, pick: Callable[..., TimeStat | None], **options: Any) -> None:
     """A time statistic's mean (with its interval), p50, p90 and p95, all lower-is-better."""
     of = prefix.rsplit(".", 1)[-1]
 
-    def stat(key: str) -> Callable[..., float | None]:
+    def stat(field: Callable[[TimeStat], float | None]) -> Callable[..., float | None]:
         def read(s: Summary, **keys: str) -> float | None:
             t = pick(s, **keys)
-            return None if t is None else getattr(t, key)  # key is one of TimeStat's fields
+            return None if t is None else field(t)
 
         return read
 
@@ -237,8 +245,8 @@ def _times(prefix: str, pick: Callable[..., TimeStat | None], **options: Any) ->
         t = pick(s, **keys)
         return None if t is None else t.ci95
 
-    for key in ("mean", "p50", "p90", "p95"):
-        register(f"{prefix}.{key}", MINUTES, LOWER, stat(key), stat=key, of=of,
+    for key, field in _STATS.items():
+        register(f"{prefix}.{key}", MINUTES, LOWER, stat(field), stat=key, of=of,
                  interval=interval if key == "mean" else None, **options)  # fmt: skip
 
 

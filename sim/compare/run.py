@@ -77,6 +77,11 @@ class _Pairs:
         )
 
 
+def all_arms(plans: Sequence[CityPlan]) -> list[Arm]:
+    """Both arms of every city, keyed by the city's position."""
+    return [arm for i, p in enumerate(plans) for arm in p.arms(str(i))]
+
+
 def compare(
     cities: Sequence[tuple[str, Scenario]],
     program: Program,
@@ -86,8 +91,18 @@ def compare(
 ) -> Comparison:
     """Compare each (source, city) with and without the program, all cities in one batch."""
     plans = [plan_city(city, program, source) for source, city in cities]
-    arms = [arm for i, p in enumerate(plans) for arm in p.arms(str(i))]
-    done = outcomes_by_arm(arms, executor, on_outcome)
+    return compare_plans(plans, program, executor, on_outcome=on_outcome)
+
+
+def compare_plans(
+    plans: Sequence[CityPlan],
+    program: Program,
+    executor: Executor | None = None,
+    *,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> Comparison:
+    """Run the planned cities' arms and pair them (see :func:`compare`)."""
+    done = outcomes_by_arm(all_arms(plans), executor, on_outcome)
     results = [
         _city_result(p, program, _Pairs.of(done[f"{i}/{BASELINE}"], done[f"{i}/{WITH_PROGRAM}"]))
         for i, p in enumerate(plans)
@@ -198,4 +213,12 @@ def _scaled(total: float, figures: tuple[float | None, ...], factor: float) -> N
     )  # fmt: skip
 
 
-__all__ = ["POLICE", "CityPlan", "compare", "compare_city", "plan_city"]
+__all__ = [
+    "POLICE",
+    "CityPlan",
+    "all_arms",
+    "compare",
+    "compare_city",
+    "compare_plans",
+    "plan_city",
+]
