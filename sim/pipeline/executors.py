@@ -94,9 +94,11 @@ class ProcessExecutor(Executor):
     """``workers`` at work: this process and ``workers - 1`` local worker processes.
 
     The workers are spawned (safe beside threads such as rich's progress bar), which costs
-    each of them the imports, about half a second; meanwhile, and whenever it has nothing
-    else to do, this process runs replications itself, so a pool never leaves a core idle
-    that the command could use.
+    each about half a second of imports. This process never waits idle for them: it runs
+    replications itself while they start and between their results, and when everything
+    left is in a worker's hands it runs the oldest of those too and keeps whichever copy
+    finishes first (a replication is a pure function, so both copies are the same). A pool
+    therefore costs little even on runs too short to repay it.
     """
 
     name = "processes"
@@ -112,25 +114,31 @@ class ProcessExecutor(Executor):
         )
 
     def run(self, works: Iterable[Work]) -> Iterator[Outcome]:
-        queue = deque(works)
-        futures: set[cf.Future[Outcome]] = set()
-        ahead = 2 * self._children  # work waiting for the workers; the rest is this process's
+        todo = deque(enumerate(works))
+        running: dict[cf.Future[Outcome], tuple[int, Work]] = {}
+        done: set[int] = set()
         try:
-            while queue or futures:
-                while queue and len(futures) < ahead:
-                    futures.add(self._pool.submit(replicate, queue.popleft()))
-                done = {f for f in futures if f.done()}
-                futures -= done
-                for future in done:
-                    yield future.result()
-                if done:
+            while todo or running:
+                while todo and len(running) < self._children:  # one each: the rest stays here
+                    i, work = todo.popleft()
+                    running[self._pool.submit(replicate, work)] = (i, work)
+                finished = [f for f in running if f.done()]
+                for future in finished:
+                    i, _ = running.pop(future)
+                    if i not in done:
+                        done.add(i)
+                        yield future.result()
+                if finished:
                     continue
-                if queue:
-                    yield replicate(queue.popleft())
-                else:
-                    cf.wait(futures, return_when=cf.FIRST_COMPLETED)
+                i, work = todo.popleft() if todo else next(iter(running.values()))
+                outcome = replicate(work)
+                for future in [f for f, (j, _) in running.items() if j == i]:
+                    future.cancel()  # a copy in a worker: its result is no longer needed
+                    del running[future]
+                done.add(i)
+                yield outcome
         finally:
-            for future in futures:
+            for future in running:
                 future.cancel()
 
     def close(self) -> None:
