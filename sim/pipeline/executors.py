@@ -117,9 +117,10 @@ class ProcessExecutor(Executor):
         todo = deque(enumerate(works))
         running: dict[cf.Future[Outcome], tuple[int, Work]] = {}
         done: set[int] = set()
+        ahead = 2 * self._children  # one running and one waiting per worker: none idles
         try:
             while todo or running:
-                while todo and len(running) < self._children:  # one each: the rest stays here
+                while todo and len(running) < ahead:
                     i, work = todo.popleft()
                     running[self._pool.submit(replicate, work)] = (i, work)
                 finished = [f for f in running if f.done()]
