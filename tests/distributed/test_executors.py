@@ -64,3 +64,15 @@ def test_an_unreachable_scheduler_fails_fast_with_one_line() -> None:
     assert "\n" not in line and "cannot reach the Dask scheduler" in line
     with pytest.raises(ExecutorError, match="not a Dask scheduler address"):
         DaskExecutor("myhost:8786")
+
+
+def test_the_pool_yields_each_replication_once(small: Scenario) -> None:
+    """This process runs replications too, and copies of the last ones a worker holds: each
+    unit of work still gives exactly one outcome, equal to the serial one."""
+    text = dumps(small)
+    with ProcessExecutor(2) as pool:
+        for n in (1, 2, 5):
+            works = [Work("v", text, r) for r in range(n)]
+            got = sorted(pool.run(works), key=lambda o: o.replication)
+            assert [o.replication for o in got] == list(range(n))
+            assert [o.summary for o in got] == [o.summary for o in SerialExecutor().run(works)]
