@@ -103,6 +103,19 @@ def _backup(
     return requested, np.where(requested, travel, np.nan), np.where(requested, on_scene, np.nan)
 
 
+def draw_priority(ct: CallType, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Each call's priority: the call type's one level, or a draw from its observed mix.
+
+    Its own stream per call type (``priority/<name>``), so the draw never shifts another
+    attribute's and staffing variants see the same priorities (common random numbers).
+    """
+    levels, shares = ct.priority_mix()
+    if len(levels) == 1:
+        return np.full(n, levels[0], dtype=np.int16)
+    pick = np.searchsorted(np.cumsum(shares)[:-1], rng.random(n), side="right")
+    return levels[pick].astype(np.int16)
+
+
 def draw_calls(
     scn: Scenario,
     replication: int,
@@ -132,7 +145,7 @@ def draw_calls(
                 "arrival": t,
                 "ready": t + ct.dispatch_delay_min.sample(streams("dispatch_delay", name), n),
                 "call_type": np.full(n, k, dtype=np.int16),
-                "priority": np.full(n, ct.priority, dtype=np.int16),
+                "priority": draw_priority(ct, n, streams("priority", name)),
                 "no_dispatch": streams("no_dispatch", name).random(n) < ct.no_dispatch_share,
                 "travel": travel,
                 "on_scene": on_scene,
@@ -150,4 +163,11 @@ def draw_calls(
     return CallStream(**merged)
 
 
-__all__ = ["HOURS_PER_WEEK", "CallStream", "draw_calls", "hourly_rates", "nhpp_arrivals"]
+__all__ = [
+    "HOURS_PER_WEEK",
+    "CallStream",
+    "draw_calls",
+    "draw_priority",
+    "hourly_rates",
+    "nhpp_arrivals",
+]
