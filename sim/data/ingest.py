@@ -488,6 +488,8 @@ class _TableBuilder:
         text = as_strings(self.col(self.mapping.priority))
         lead = pc.struct_field(pc.extract_regex(text, r"^\s*(?P<p>-?\d+)"), [0])
         values = pc.cast(lead, pa.int64())
+        if self.mapping.priority_order == "descending":
+            values = _rank_descending(values)
         if self.mapping.priority_map:
             pmap = {k.strip().upper(): v for k, v in self.mapping.priority_map.items()}
             keys = pa.array(list(pmap), pa.string())
@@ -516,6 +518,15 @@ class _TableBuilder:
         if not column:
             return _series(pa.nulls(self.n, pa.string()), pd.StringDtype())
         return _series(as_strings(self.col(column)), pd.StringDtype())
+
+
+def _rank_descending(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Levels where higher is more urgent, renumbered 1, 2, … from the highest present."""
+    levels = pc.unique(pc.drop_null(values)).to_numpy(zero_copy_only=False)
+    order = np.sort(levels)[::-1]
+    ranks = pa.array(np.arange(1, len(order) + 1, dtype=np.int64))
+    idx = pc.index_in(values, value_set=pa.array(order, pa.int64()))
+    return pc.take(ranks, idx)
 
 
 def _series(
@@ -568,6 +579,7 @@ def _collapse(table: pd.DataFrame, ids: np.ndarray | None) -> tuple[pd.DataFrame
         return table, 0
     agg: dict[str, str] = {
         "received": "min",
+        "queued": "min",
         "dispatched": "min",
         "enroute": "min",
         "arrived": "min",
