@@ -36,7 +36,17 @@ from sim.data.ingest import Provenance as IngestProvenance
 from sim.errors import DataError
 from sim.fit.arrivals import ArrivalFit, Smoothing, Window, data_window, fit_arrivals
 from sim.fit.durations import MIN_EMPIRICAL, DurationFit, fit_by_category, fit_sample, round_sig
+from sim.fit.handling import handling_minutes
+from sim.fit.priority import priority_mix, urgency_warning
 from sim.fit.render import render_scenario
+from sim.fit.report import (
+    REPORT_MAX_CHARS,
+    REPORT_MIN_CALLS,
+    CategoryReport,
+    DurationReport,
+    FitReport,
+)
+from sim.fit.staffing import busy_intervals, estimate_units, week_start
 from sim.program import Program, apply_program, eligible_categories
 from sim.scenario import Scenario, from_dict
 
@@ -45,10 +55,6 @@ MIN_CALLS = 30
 STAFFING_BETA = 1.0
 """Square-root staffing β for the baseline: about 1 call in 4 waits at the peak (Halfin–Whitt)."""
 FITTED_WITH = "sim fit 0.1 (sim.fit)"
-REPORT_MIN_CALLS = 5
-"""A raw call type or agency name goes into the report only with at least this many calls."""
-REPORT_MAX_CHARS = 40
-"""…and cut to this many characters: a rare free-text entry could identify a person."""
 
 DEFAULT_PRIORITY: dict[str, int] = {
     "violent_crime": 1,
@@ -77,7 +83,12 @@ class FitOptions(BaseModel):
     start: datetime | None = None
     end: datetime | None = None
     agencies: tuple[str, ...] | None = None
+    other_activity: Literal["separate", "drop", "public"] = "separate"
+    """Officer-initiated and administrative work: "separate" keeps it as call types of its
+    own that occupy units (origin "officer"/"admin"); "drop" leaves it out (the behaviour
+    before issue 9); "public" counts officer-initiated activity as calls (admin dropped)."""
     include_officer_initiated: bool = False
+    """Same as ``other_activity = "public"`` (kept for callers written before it)."""
     smoothing: Smoothing = "auto"
     team: str = "police"
     team_label: str | None = None
@@ -93,71 +104,18 @@ class FitOptions(BaseModel):
     response_target_min: float | None = Field(default=None, gt=0)
     cap_quantile: float | None = Field(default=0.995, gt=0.5, le=1.0)
 
-
-class DurationReport(BaseModel):
-    """How one duration was fitted: the spec, the method, and every candidate's AIC and KS."""
-
-    spec: dict[str, Any]
-    method: str
-    n: int
-    data_mean: float
-    data_median: float
-    fitted_mean: float
-    ks: float | None
-    note: str
-    candidates: list[dict[str, Any]] = []
-
-    @classmethod
-    def of(cls, fit: DurationFit) -> DurationReport:
-        cands = [{"family": c.family, "aic": round(c.aic, 1), "ks": round(c.ks, 4)}
-                 for c in fit.candidates]  # fmt: skip
-        return cls(spec=fit.spec, method=fit.method, n=fit.n, data_mean=round(fit.mean, 3),
-                   data_median=round(fit.median, 3), fitted_mean=round(fit.dist().mean(), 3),
-                   ks=fit.ks, note=fit.note, candidates=cands)  # fmt: skip
+    def activity(self) -> Literal["separate", "drop", "public"]:
+        """How other activity is treated, ``include_officer_initiated`` taken into account."""
+        return "public" if self.include_officer_initiated else self.other_activity
 
 
-class CategoryReport(BaseModel):
-    """One call type's fit: demand, overdispersion, priority and durations."""
-
-    category: str
-    calls: int
-    calls_per_day: float
-    smoothing: str
-    dispersion_index: float | None
-    overdispersion_p: float | None
-    daily_cv: float
-    priority: int
-    priority_from: str
-    dispatch_delay: DurationReport | None
-    on_scene: DurationReport | None
-    on_scene_source: str
-
-
-class FitReport(BaseModel):
-    """Data quality and fit quality, JSON-ready (``sim fit --report``).
-
-    Raw source strings are kept out unless common: the unmapped call types listed, and the
-    agency names keying ``by_agency``, are only those with at least ``REPORT_MIN_CALLS``
-    calls, cut to ``REPORT_MAX_CHARS`` characters (a type seen once may be free text).
-    """
-
-    source: str
-    sha256: str | None
-    rows_read: int
-    calls_used: int
-    window_start: str
-    window_end: str
-    data_days: float
-    gap_days: list[str]
-    cleaning: dict[str, Any] | None
-    categorization: dict[str, Any] | None
-    travel: DurationReport | None
-    team: str
-    units: int
-    units_from: str
-    call_types: list[CategoryReport]
-    by_agency: dict[str, DurationReport] = {}
-    notes: list[str] = []
+OTHER_ACTIVITY: dict[str, tuple[str, str]] = {
+    "officer": ("officer_initiated", "Officer-initiated activity (traffic stops, checks, …)"),
+    "admin": ("administrative", "Administrative activity (station, court, vehicle, …)"),
+}
+"""Origin → (call type name, label) of the work that is not a call from the public."""
+OTHER_ORIGIN = {name: origin for origin, (name, _) in OTHER_ACTIVITY.items()}
+OTHER_NAMES = frozenset(OTHER_ORIGIN)
 
 
 @dataclass(frozen=True)
@@ -216,8 +174,10 @@ def prepare(
     options = options or FitOptions()
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     ingest = read_calls(path, mapping)
+    activity = options.activity()
     config = CleanConfig(
-        drop_officer_initiated=not options.include_officer_initiated,
+        drop_officer_initiated=activity == "drop",
+        drop_administrative=activity != "separate",
         start=options.start,
         end=options.end,
         agencies=options.agencies,
@@ -225,6 +185,10 @@ def prepare(
     )
     cleaned = clean_calls(ingest, config)
     table, unmapped = categorize(cleaned.table, tax)
+    if activity == "public":
+        table["origin"] = "public"
+    for origin, (name, _) in OTHER_ACTIVITY.items():
+        table.loc[(table["origin"] == origin).to_numpy(), "category"] = name
     return Prepared(table, ingest.travel_from, ingest.received_is_proxy, ingest.provenance,
                     cleaned.report, unmapped, tax)  # fmt: skip
 
@@ -298,6 +262,37 @@ class _Fitter:
         end = pd.Timestamp(options.end) if options.end else None
         self.window: Window = data_window(self.table["received"], start, end)
         self.iv = intervals(self.table, prepared.travel_from)
+        origin = self.table.get("origin")
+        everyone = np.ones(len(self.table), bool)
+        self.public = everyone if origin is None else (origin == "public").to_numpy()
+        self.week_start = week_start(self.window)
+        self.units_est = None if options.police_units else estimate_units(self.table, self.window)
+        by_hour: np.ndarray | None = None
+        if self.units_est is not None:
+            by_hour = self.units_est.hour_of_week()
+        elif options.police_units:
+            by_hour = np.full(168, options.police_units)
+        busy = busy_intervals(self.table, self.week_start)
+        handling = handling_minutes(self.table, self.public, busy, by_hour, self.week_start)
+        self.iv["dispatch_delay_min"] = handling.minutes
+        self.handling_method = handling.method
+        self._other_work_on_scene()
+
+    def _other_work_on_scene(self) -> None:
+        """Other work's time on scene: its whole unit time less the team's mean travel.
+
+        Officer-initiated activity is mostly on view (dispatched ≈ arrived), but the model
+        adds the team's travel to every call, so its unit time (dispatch → clear) less the
+        mean travel keeps its busy time's mean.
+        """
+        if self.public.all():
+            return
+        travel = self.travel()
+        mean_travel = travel.mean if travel else 0.0
+        start = self.table["dispatched"].fillna(self.table["arrived"])
+        busy = (self.table["cleared"] - start).dt.total_seconds() / 60
+        other = ~self.public
+        self.iv.loc[other, "on_scene_min"] = (busy[other] - mean_travel).clip(lower=0)
 
     # ------------------------------------------------------------------------- fitting
 
@@ -319,7 +314,8 @@ class _Fitter:
         return fit_by_category(samples, self.groups)
 
     def travel(self) -> DurationFit | None:
-        x = self.iv["travel_min"].dropna().to_numpy()
+        """Travel of calls from the public (other work is mostly on view, with none)."""
+        x = self.iv["travel_min"][self.public].dropna().to_numpy()
         return fit_sample(x) if len(x) >= MIN_EMPIRICAL else None
 
     def by_agency(self) -> dict[str, DurationReport]:
@@ -334,11 +330,17 @@ class _Fitter:
         fits = fit_by_category(samples)
         return {k: DurationReport.of(f) for k, f in fits.items()}
 
-    def priority(self, category: str) -> tuple[int, str]:
+    def priority(self, category: str) -> tuple[int | dict[int, float], str]:
+        """The observed level or mix; other work after every call from the public."""
+        if category in OTHER_NAMES:
+            levels = self.table.loc[self.public, "priority"].dropna()
+            public = [DEFAULT_PRIORITY.get(c, 3) for c in self.categories]
+            low = int(max(levels.max() if len(levels) else 0, *public)) + 1
+            return low, "after every call from the public (an officer starts it when free)"
         prio = self.table.loc[self.table["category"].astype(str) == category, "priority"]
-        known = prio.dropna()
-        if len(prio) and len(known) >= 0.5 * len(prio):
-            return int(known.mode().iloc[0]), f"data (most common of {len(known):,})"
+        mix = priority_mix(prio)
+        if mix is not None:
+            return mix, f"data ({'mix of ' if isinstance(mix, dict) else ''}{prio.notna().sum():,})"
         return DEFAULT_PRIORITY.get(category, 3), "default for the category"
 
     # ------------------------------------------------------------------------- building
@@ -376,13 +378,17 @@ class _Fitter:
             }
             if cat is not None:
                 entry["community_eligible"] = cat.community_candidate
+            origin = OTHER_ORIGIN.get(c, "public")
+            if origin != "public":
+                entry.update(label=OTHER_ACTIVITY[origin][1], origin=origin)
+                entry["dispatch_delay_min"] = {"dist": "constant", "value": 0.0}
             call_types[c] = entry
             reports.append(
                 CategoryReport(
                     category=c, calls=a.calls, calls_per_day=round(a.calls_per_day, 4),
                     smoothing=a.note, dispersion_index=_opt(a.dispersion_index),
                     overdispersion_p=_opt(a.overdispersion_p), daily_cv=round(a.daily_cv, 3),
-                    priority=prio, priority_from=prio_from,
+                    priority=prio, priority_from=prio_from, origin=origin,
                     dispatch_delay=DurationReport.of(wait.fit) if wait.fit else None,
                     on_scene=DurationReport.of(scene.fit) if scene.fit else None,
                     on_scene_source=scene.source,
@@ -390,11 +396,14 @@ class _Fitter:
             )  # fmt: skip
             notes[c] = [*self._ct_note(c, a, scene, wait), *ct_comments.get(c, ())]
         units, units_from = self._units(call_types, travel_spec)
+        staffing: dict[str, Any] = {"units": units}
+        if self.units_est is not None:
+            staffing = {"shifts": self.units_est.shifts()}
         data = {
             "scenario": self._settings(),
             "teams": {
                 team: {
-                    "units": units,
+                    **staffing,
                     "cost_per_unit_hour": self.o.cost_per_unit_hour,
                     "travel_min": travel_spec,
                     "label": self.o.team_label or f"{team} unit (fitted baseline)",
@@ -404,7 +413,10 @@ class _Fitter:
         }
         scn = from_dict(data, source=f"scenario fitted from {self.where}")
         report = self._report(travel, units, units_from, reports)
-        extra = list(comments)
+        warning = urgency_warning(self.table.loc[self.public], DEFAULT_PRIORITY)
+        if warning:
+            report.notes.append(warning)
+        extra = list(comments) + ([f"WARNING: {warning}"] if warning else [])
         if program is not None:
             scn = apply_program(scn, program, warn=report.notes.append)
             takes = ", ".join(eligible_categories(scn, program)) or "nothing"
@@ -476,6 +488,8 @@ class _Fitter:
     def _units(self, call_types: Mapping[str, Any], travel: dict[str, Any]) -> tuple[int, str]:
         if self.o.police_units is not None:
             return self.o.police_units, "given (--police-units)"
+        if self.units_est is not None:
+            return int(self.units_est.blocks.max()), self.units_est.note()
         from pydantic import TypeAdapter
 
         from sim.dists import Dist
@@ -492,7 +506,8 @@ class _Fitter:
         units = square_root_staffing(max(peak, 1e-9), STAFFING_BETA)
         return units, (
             f"square-root staffing ⌈a + β√a⌉ with β = {STAFFING_BETA} on the peak offered load "
-            f"a = {peak:.1f} busy units (3-hour mean at the busiest hour of the week)"
+            f"a = {peak:.1f} busy units (3-hour mean at the busiest hour of the week), "
+            "round the clock: the export has no dispatch and clear times to count units from"
         )
 
     def _settings(self) -> dict[str, Any]:
@@ -553,6 +568,7 @@ class _Fitter:
             team=self.o.team,
             units=units,
             units_from=units_from,
+            shifts=self.units_est.shifts() if self.units_est else [],
             call_types=reports,
             by_agency=self.by_agency(),
         )
@@ -586,9 +602,10 @@ class _Fitter:
             "  daily_cv: gamma day multiplier, var = m + cv²·m², written only when daily counts",
             "  are overdispersed (Pearson test p < 0.05).",
             "Durations: MLE (scipy.stats, loc 0) of exponential, lognormal, gamma, Weibull; lowest",
-            "  AIC, KS reported; under 50 times → parent group pool or empirical 21 quantiles.",
-            "  Recorded dispatch delays include any wait for a free unit, which the simulation",
-            "  adds again when units are busy: treat fitted delays as an upper bound.",
+            "  AIC whose mean is within 2% and p90 within 5% of the data (else 51 empirical",
+            "  quantiles keeping the mean); under 50 times → parent group pool or own quantiles.",
+            f"Call handling (dispatch_delay_min): {self.handling_method}; the simulation adds",
+            "  its own wait for a free unit, so received → dispatched is never used whole.",
             travel_note + ".",
             f"{self.o.team} units: {units_from}.",
             f"{self.o.team} cost_per_unit_hour {self.o.cost_per_unit_hour:g}: a placeholder from a "

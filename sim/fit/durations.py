@@ -70,6 +70,8 @@ class DurationFit:
     note: str
     pooled_all: bool = False
     """True when the category had too few times and took the fit of all calls together."""
+    p90: float | None = None
+    """The data's 90th percentile (the fit report shows it against the fit's)."""
 
     def dist(self) -> Dist:
         """The spec as a validated :mod:`sim.dists` distribution."""
@@ -159,16 +161,16 @@ def fit_sample(x: np.ndarray) -> DurationFit:
     n = len(x)
     if n < MIN_EMPIRICAL:
         raise ValueError(f"{n} times is too few to fit (need {MIN_EMPIRICAL})")
-    mean, median = float(x.mean()), float(np.median(x))
+    mean, median, p90 = float(x.mean()), float(np.median(x)), float(np.quantile(x, 0.9))
     if np.all(x == 0):
         return DurationFit({"dist": "constant", "value": 0.0}, "constant", n, 0.0, 0.0, None, (),
-                           f"all {n:,} times are zero: constant 0")  # fmt: skip
+                           f"all {n:,} times are zero: constant 0", p90=0.0)  # fmt: skip
     zeros = float(np.mean(x == 0))
     pos = _subsample(x[x > 0])
     found = candidates(pos) if len(pos) >= MIN_FIT else ()
 
     def made(spec: dict[str, Any], method: str, ks: float | None, note: str) -> DurationFit:
-        return DurationFit(spec, method, n, mean, median, ks, found, note)
+        return DurationFit(spec, method, n, mean, median, ks, found, note, p90=p90)
 
     if not found:
         note = f"{n} times: too few for a parametric fit (need {MIN_FIT}), empirical quantiles"
