@@ -91,10 +91,15 @@ class Team(BaseModel):
     fixed_cost_per_year: float = Field(default=0.0, ge=0)
     overtime_factor: float = Field(default=1.5, ge=0)
     travel_min: Dist = ZERO
+    travel_by_priority: dict[int, Dist] = {}
+    """Travel at the listed priority levels (lights and sirens at priority 1, say); other
+    levels use ``travel_min``."""
     label: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Team:
+        if any(level < 1 for level in self.travel_by_priority):
+            raise ValueError("travel_by_priority: priority levels start at 1 (the most urgent)")
         if self.units is None and not self.shifts:
             raise ValueError("a team needs units (round the clock) or [[shifts]]")
         if self.units is not None and self.shifts:

@@ -35,7 +35,14 @@ from sim.data import (
 from sim.data.ingest import Provenance as IngestProvenance
 from sim.errors import DataError
 from sim.fit.arrivals import ArrivalFit, Smoothing, Window, data_window, fit_arrivals
-from sim.fit.durations import MIN_EMPIRICAL, DurationFit, fit_by_category, fit_sample, round_sig
+from sim.fit.durations import (
+    MIN_EMPIRICAL,
+    MIN_FIT,
+    DurationFit,
+    fit_by_category,
+    fit_sample,
+    round_sig,
+)
 from sim.fit.handling import handling_minutes
 from sim.fit.priority import priority_mix, urgency_warning
 from sim.fit.render import render_scenario
@@ -318,6 +325,19 @@ class _Fitter:
         x = self.iv["travel_min"][self.public].dropna().to_numpy()
         return fit_sample(x) if len(x) >= MIN_EMPIRICAL else None
 
+    def travel_by_priority(self) -> dict[int, DurationFit]:
+        """Travel per priority level (lights and sirens or not), where two or more levels
+        have ``MIN_FIT`` travel times of their own; else nothing (one travel for all)."""
+        prio = self.table["priority"]
+        x = self.iv["travel_min"]
+        ok = self.public & x.notna().to_numpy() & prio.notna().to_numpy()
+        levels = prio[ok].astype(int).value_counts()
+        levels = levels[levels >= MIN_FIT]
+        if len(levels) < 2:
+            return {}
+        return {int(str(k)): fit_sample(x[ok & (prio == k).to_numpy()].to_numpy())
+                for k in sorted(levels.index)}  # fmt: skip
+
     def by_agency(self) -> dict[str, DurationReport]:
         """On-scene fits per agency, keyed only by names common enough to report."""
         agency = self.table["agency"].astype("string").fillna("<none>")
@@ -357,6 +377,11 @@ class _Fitter:
         travel = self.travel()
         team = self.o.team
         travel_spec, travel_note = self._travel_spec(travel)
+        by_priority = self.travel_by_priority()
+        if by_priority:
+            travel_note += "; by priority " + "; ".join(
+                f"{k}: {f.note}, mean {f.mean:.1f}" for k, f in by_priority.items()
+            )
         call_types: dict[str, Any] = {}
         reports: list[CategoryReport] = []
         notes: dict[str, list[str]] = {}
@@ -406,6 +431,7 @@ class _Fitter:
                     **staffing,
                     "cost_per_unit_hour": self.o.cost_per_unit_hour,
                     "travel_min": travel_spec,
+                    "travel_by_priority": {str(k): f.spec for k, f in by_priority.items()},
                     "label": self.o.team_label or f"{team} unit (fitted baseline)",
                 }
             },
