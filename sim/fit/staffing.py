@@ -13,8 +13,9 @@ What the export cannot show, and how the estimate leans:
 * second and later units of a multi-unit call (one row per call, one unit counted): low;
 * units on duty that took no call in the block (a quiet night): low — the model then
   queues where the city did not, which the backtest shows as too long a wait;
-* calls without both stamps are counted from the median start and length of those with
-  them (imputed), so missing stamps do not read as idle units.
+* calls without both stamps are not counted: low, by as much as they were real work;
+* calls carried over from the block before are not counted in a block (their units may be
+  going off duty): low at a block where units come on duty while others are still busy.
 
 The same step function says whether units were free when a call arrived
 (:func:`free_at_arrival`), which is how call handling is separated from queueing.
@@ -46,7 +47,7 @@ class Busy:
 
     times: np.ndarray  # minutes from the window start at which the level changes
     levels: np.ndarray  # calls being worked from each time on
-    imputed: int  # calls whose interval was imputed
+    unstamped: int  # calls left out for want of a stamp
     stamped: int  # calls with both stamps
 
     def at(self, t: np.ndarray) -> np.ndarray:
@@ -65,26 +66,33 @@ class Busy:
         return peak
 
 
-def busy_intervals(table: pd.DataFrame, origin: pd.Timestamp) -> Busy | None:
-    """The step function of calls being worked, or None when too few calls have stamps."""
+def busy_intervals(
+    table: pd.DataFrame, origin: pd.Timestamp, block_minutes: float | None = None
+) -> Busy | None:
+    """The step function of calls being worked, or None when too few calls have stamps.
+
+    Only calls with both stamps count (a call without them was often cancelled; placing it
+    somewhere would invent busy time). With ``block_minutes``, each interval is cut at the
+    end of the block it started in: the level is then the calls *started* in the block and
+    still being worked, which at most the units on duty in that block can be. Without the
+    cut, units finishing calls past a shift's end (overtime) would staff the next block.
+    """
     start = table["dispatched"].fillna(table["enroute"]).fillna(table["arrived"])
     end = table["cleared"]
-    both = start.notna() & end.notna() & (end >= start)
+    both = (start.notna() & end.notna() & (end >= start)).to_numpy()
     if len(table) == 0 or both.mean() < MIN_STAMPED_SHARE:
         return None
-    rec = table["received"]
-    lead = (start[both] - rec[both]).dt.total_seconds().median() / 60
-    length = (end[both] - start[both]).dt.total_seconds().median() / 60
-    s = _minutes(start, origin)
-    e = _minutes(end, origin)
-    r = _minutes(rec, origin)
-    s = np.where(both, s, r + lead)
-    e = np.where(both, e, s + length)
+    s = _minutes(start, origin)[both]
+    e = _minutes(end, origin)[both]
+    if block_minutes is not None:
+        e = np.minimum(e, (np.floor(s / block_minutes) + 1) * block_minutes)
     times = np.concatenate([s, e])
     steps = np.concatenate([np.ones(len(s)), -np.ones(len(e))])
     order = np.lexsort((steps, times))  # at a tie, a clear comes before a dispatch
     levels = np.cumsum(steps[order]).astype(np.int64)
-    return Busy(times[order], levels, int((~both).sum()), int(both.sum()))
+    times = times[order]
+    last = np.append(times[1:] != times[:-1], True)  # the level once every tied event is done
+    return Busy(times[last], levels[last], int((~both).sum()), int(both.sum()))
 
 
 def _minutes(ts: pd.Series, origin: pd.Timestamp) -> np.ndarray:
@@ -118,14 +126,15 @@ class UnitsEstimate:
     def note(self) -> str:
         """How the units were found, for the scenario's comments and the report."""
         b = self.busy
-        share = b.imputed / (b.imputed + b.stamped) if b.imputed + b.stamped else 0.0
+        share = b.unstamped / (b.unstamped + b.stamped) if b.unstamped + b.stamped else 0.0
         return (
-            f"from the data: peak number of calls being worked at once (dispatch → clear, all "
-            f"activity) in each {BLOCK_HOURS}-hour block, {UNITS_QUANTILE:.0%} quantile across "
-            f"{self.weeks} week(s) (a high quantile, not the maximum, so a call left open in "
-            f"CAD does not staff a block); {share:.1%} of calls lacked stamps and were counted "
-            "at the median start and length; second units of multi-unit calls and idle units "
-            "are not in the export, so these are lower bounds"
+            f"from the data: peak number of calls started in each {BLOCK_HOURS}-hour block and "
+            f"being worked at once (dispatch → clear, all activity; calls carried over from "
+            f"the block before are left out, as their units may be going off duty), "
+            f"{UNITS_QUANTILE:.0%} quantile across {self.weeks} week(s) (a high quantile, not "
+            f"the maximum, so a call left open in CAD does not staff a block); {share:.1%} of "
+            "calls lacked stamps and are not counted; second units of multi-unit calls and "
+            "idle units are not in the export, so these lean low"
         )
 
 
@@ -142,7 +151,7 @@ def estimate_units(table: pd.DataFrame, window: Window) -> UnitsEstimate | None:
     from the export are not observations.
     """
     origin = week_start(window)
-    busy = busy_intervals(table, origin)
+    busy = busy_intervals(table, origin, block_minutes=BLOCK_HOURS * 60.0)
     if busy is None:
         return None
     weeks = int(np.ceil((window.end - origin) / pd.Timedelta(days=7)))
