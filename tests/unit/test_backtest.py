@@ -32,8 +32,9 @@ EVENING = [0.6] * 7 + [1.0] * 9 + [1.5] * 6 + [0.9] * 2
 
 def known() -> Scenario:
     scene = {"police": {"dist": "lognormal", "mean": 45, "cv": 0.8}}
+    handling = {"dist": "gamma", "mean": 2.0, "cv": 0.7}
     public: dict[str, Any] = {"response": [{"team": "police"}], "on_scene_min": scene,
-                              "dispatch_delay_min": {"dist": "gamma", "mean": 2.0, "cv": 0.7}}  # fmt: skip
+                              "dispatch_delay_min": handling}  # fmt: skip
     shifts = [
         {"start": "00:00", "end": "08:00", "units": 6},
         {"start": "08:00", "end": "16:00", "units": 9},
