@@ -35,7 +35,7 @@ from sim.scenario import DAY_NAMES, HOURS_PER_WEEK
 
 BLOCK_HOURS = 4
 """Shift blocks of four hours: six a day, the resolution staffing is estimated at."""
-UNITS_QUANTILE = 0.9
+UNITS_QUANTILE = 1.0
 """Across weeks, the 90th percentile of each block's peak concurrency (see module doc)."""
 MIN_STAMPED_SHARE = 0.5
 """Below this share of calls with dispatch and clear times, concurrency says too little."""

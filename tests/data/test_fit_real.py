@@ -69,7 +69,8 @@ def test_berkeley_missing_days_are_not_counted_as_quiet() -> None:
 
 
 @pytest.mark.parametrize("name", ["milwaukee", "san_francisco_fire", "berkeley_2014",
-                                  "new_orleans_rtcc_subset"])  # fmt: skip
+                                  "new_orleans_rtcc_subset", "milwaukee_2023", "phoenix_2019",
+                                  "lane_county_crisis_team"])  # fmt: skip
 def test_shipped_city_runs(name: str) -> None:
     scn = load_scenario(SCENARIOS / "cities" / f"{name}.toml")
     assert scn.scenario.provenance is not None and scn.scenario.population
