@@ -430,8 +430,12 @@ def fit(
         list[str] | None, typer.Option(help="Keep only this agency (repeatable).")
     ] = None,
     include_officer_initiated: Annotated[
-        bool, typer.Option(help="Keep officer-initiated activity.")
+        bool, typer.Option(help="Count officer-initiated activity as calls from the public.")
     ] = False,
+    other_activity: Annotated[
+        Literal["separate", "drop", "public"],  # = sim.fit.build.FitOptions.other_activity
+        typer.Option(help="Officer-initiated and admin work: own call types, drop, or calls."),
+    ] = "separate",
     police_units: Annotated[
         int | None, typer.Option(min=1, help="Units (else square-root staffing).")
     ] = None,
@@ -457,6 +461,7 @@ def fit(
         fit_command(
             calls, output, mapping=mapping, taxonomy=taxonomy, program=program, start=start,
             end=end, agency=agency, include_officer_initiated=include_officer_initiated,
+            other_activity=other_activity,
             police_units=police_units, durations_from=durations_from, smoothing=smoothing,
             name=name, report=report, console=stdout_console(),
         )  # fmt: skip

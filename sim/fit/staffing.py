@@ -5,8 +5,11 @@ administrative work included) keeps one unit busy from dispatch to clear. The nu
 calls being worked at once can never exceed the units on duty, and reaches it whenever the
 city runs out of units, which a busy city does in most blocks of most weeks. So for each
 week and each block of the week (``BLOCK_HOURS`` hours) the peak concurrency is taken, and
-across weeks its ``UNITS_QUANTILE`` quantile: a high quantile rather than the maximum, so
-one stale clear time (a call left open in CAD) does not staff a block for good.
+across weeks its ``UNITS_QUANTILE`` quantile, the maximum: units on duty are at least the
+highest peak ever seen, and a city that rarely runs out of units (fire and EMS) shows its
+units only at its busiest. A lower quantile (0.9 was tried) left San Francisco's simulated
+fire units queueing where the record shows they did not. A call left open in CAD cannot
+staff a block for days: cleaning caps each interval at its 99.5th percentile first.
 
 What the export cannot show, and how the estimate leans:
 
@@ -36,7 +39,7 @@ from sim.scenario import DAY_NAMES, HOURS_PER_WEEK
 BLOCK_HOURS = 4
 """Shift blocks of four hours: six a day, the resolution staffing is estimated at."""
 UNITS_QUANTILE = 1.0
-"""Across weeks, the 90th percentile of each block's peak concurrency (see module doc)."""
+"""Across weeks, the highest of each block's peak concurrency (see the module docstring)."""
 MIN_STAMPED_SHARE = 0.5
 """Below this share of calls with dispatch and clear times, concurrency says too little."""
 
@@ -131,10 +134,10 @@ class UnitsEstimate:
             f"from the data: peak number of calls started in each {BLOCK_HOURS}-hour block and "
             f"being worked at once (dispatch → clear, all activity; calls carried over from "
             f"the block before are left out, as their units may be going off duty), "
-            f"{UNITS_QUANTILE:.0%} quantile across {self.weeks} week(s) (a high quantile, not "
-            f"the maximum, so a call left open in CAD does not staff a block); {share:.1%} of "
-            "calls lacked stamps and are not counted; second units of multi-unit calls and "
-            "idle units are not in the export, so these lean low"
+            f"the highest such peak across {self.weeks} week(s) (intervals capped at their "
+            f"99.5th percentile first, so a call left open in CAD cannot staff a block); "
+            f"{share:.1%} of calls lacked stamps and are not counted; second units of "
+            "multi-unit calls and idle units are not in the export, so these lean low"
         )
 
 
