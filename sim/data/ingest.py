@@ -490,6 +490,9 @@ class _TableBuilder:
         values = pc.cast(lead, pa.int64())
         if self.mapping.priority_order == "descending":
             values = _rank_descending(values)
+        elif pc.any(pc.equal(values, 0)).as_py():  # a level 0: the tidy table starts at 1
+            values = pc.if_else(pc.greater_equal(values, 0), pc.add(values, 1), values)
+            self.notes.append("priority levels start at 0 in this export: read as 1, 2, …")
         if self.mapping.priority_map:
             pmap = {k.strip().upper(): v for k, v in self.mapping.priority_map.items()}
             keys = pa.array(list(pmap), pa.string())
@@ -521,8 +524,13 @@ class _TableBuilder:
 
 
 def _rank_descending(values: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """Levels where higher is more urgent, renumbered 1, 2, … from the highest present."""
-    levels = pc.unique(pc.drop_null(values)).to_numpy(zero_copy_only=False)
+    """Levels where higher is more urgent, renumbered 1, 2, … from the highest present.
+
+    Negative values (sentinels such as -9999, which cleaning nulls) are left out of the rank.
+    """
+    present = pc.drop_null(values)
+    levels = pc.unique(pc.filter(present, pc.greater_equal(present, 0)))
+    levels = levels.to_numpy(zero_copy_only=False)
     order = np.sort(levels)[::-1]
     ranks = pa.array(np.arange(1, len(order) + 1, dtype=np.int64))
     idx = pc.index_in(values, value_set=pa.array(order, pa.int64()))

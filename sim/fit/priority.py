@@ -17,6 +17,13 @@ MIN_LEVEL_SHARE = 0.005
 """Levels rarer than this within a category are folded into their nearest kept level."""
 LOW_URGENCY_WARNING = 0.5
 """Warn when more than half the most urgent level is call types urgent nowhere else."""
+REVERSED_MARGIN = 0.5
+"""Usual-urgency difference (in levels) beyond which the order looks reversed: New Orleans read
+the wrong way round differs by 0.59; San Francisco fire, read right, by under 0.5 (its
+non-emergency level is mostly medical calls, urgent by the police-minded defaults)."""
+MIN_TOP_SHARE = 0.05
+"""The most urgent level checked is the first holding at least 5% of calls (a handful of
+calls at a rare top level says nothing about the order)."""
 
 
 def priority_mix(levels: pd.Series) -> int | dict[int, float] | None:
@@ -42,28 +49,36 @@ def priority_mix(levels: pd.Series) -> int | dict[int, float] | None:
 def urgency_warning(
     table: pd.DataFrame, default_priority: dict[str, int], low: int = 3
 ) -> str | None:
-    """A warning when the most urgent level holds mostly low-urgency call types.
+    """A warning when the priority order looks read the wrong way round.
 
-    The usual cause is a priority order read the wrong way round (an export where higher
-    numbers are more urgent, read as if 1 were the most urgent).
+    Two signs, each judged by the call types' usual urgency (``default_priority``): the
+    most urgent level holds mostly low-urgency call types, or its calls are on average
+    less urgent than the least urgent level's (by more than ``REVERSED_MARGIN``). Only
+    levels holding at least ``MIN_TOP_SHARE`` of the calls are compared.
     """
     prio = table["priority"]
-    if prio.notna().sum() == 0:
+    shares = prio.dropna().astype(int).value_counts(normalize=True).sort_index()
+    big = [int(str(k)) for k in shares[shares >= MIN_TOP_SHARE].index]
+    if not big:
         return None
-    top = int(prio.min())
-    at_top = table.loc[prio == top, "category"].astype(str)
-    if len(at_top) == 0:
+    usual = table["category"].astype(str).map(lambda c: default_priority.get(c, low))
+
+    def at(level: int) -> pd.Series:
+        return usual[(prio == level).fillna(False).to_numpy()]
+
+    top, bottom = at(big[0]), at(big[-1])
+    share = float((top >= low).mean())
+    reversed_ = len(big) > 1 and float(top.mean()) > float(bottom.mean()) + REVERSED_MARGIN
+    if share <= LOW_URGENCY_WARNING and not reversed_:
         return None
-    lowly = at_top.map(lambda c: default_priority.get(c, low) >= low)
-    share = float(lowly.mean())
-    if share <= LOW_URGENCY_WARNING:
-        return None
-    common = at_top[lowly].value_counts().head(3)
+    at_top = table.loc[(prio == big[0]).fillna(False).to_numpy(), "category"].astype(str)
+    common = at_top.value_counts().head(3)
     names = ", ".join(f"{c} {n / len(at_top):.0%}" for c, n in common.items())
+    why = (f"holds mostly low-urgency call types ({share:.0%})" if share > LOW_URGENCY_WARNING
+           else f"holds less urgent call types than level {big[-1]} does")  # fmt: skip
     return (
-        f"the most urgent priority level ({top}) holds mostly low-urgency call types "
-        f"({share:.0%}: {names}); if the export counts priority the other way round, set "
-        "priority_order = 'descending' in the mapping"
+        f"the most urgent priority level ({big[0]}) {why} — {names}; if the export counts "
+        "priority the other way round, set priority_order = 'descending' in the mapping"
     )
 
 

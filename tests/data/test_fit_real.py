@@ -86,3 +86,13 @@ def test_shipped_files_are_the_script_output(tmp_path: Path) -> None:
         )
     fitted = SCENARIOS / "fitted" / "lane_county_mcslc_times.toml"
     assert (tmp_path / "fitted" / fitted.name).read_text() == fitted.read_text()
+
+
+def test_new_orleans_read_the_wrong_way_round_is_warned_about() -> None:
+    from sim.data.presets import PRESETS
+
+    path = shared_data("cfs", "new_orleans_rtcc_subset", "nola_cfs_2022_rtcc_requested_subset.csv")
+    preset = PRESETS["new_orleans"].mapping
+    wrong = preset.model_copy(update={"priority_order": "ascending"})
+    assert any("priority_order" in n for n in fit_calls(path, wrong).report.notes)
+    assert not any("priority_order" in n for n in fit_calls(path, preset).report.notes)
