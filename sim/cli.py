@@ -584,6 +584,36 @@ def optimize(
             typer.echo(f"wrote {out}", err=True)
 
 
+program_app = typer.Typer(no_args_is_help=True, help="Program templates applied to cities.")
+app.add_typer(program_app, name="program")
+
+
+@program_app.command("apply")
+def program_apply(
+    city: ScenarioPath,
+    program: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="Program template TOML."),
+    ],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Planned city TOML to write, or - for stdout.")
+    ],
+) -> None:
+    """Write the city with the program applied, comments kept, ready for sweep and optimize."""
+    from sim.program import planned_city_text
+
+    with user_errors():
+        if output != "-":
+            check_writable(Path(output))
+        warnings: list[str] = []
+        text = planned_city_text(city, program, warn=warnings.append)
+        write_text(output, text)
+        for warning in warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        if output != "-":
+            typer.echo(f"wrote {output}", err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: Typer's own usage errors become one line too."""
     try:
