@@ -6,14 +6,16 @@
     result.summary          # the typed summary (sim.Summary)
     result.records          # every call, a pandas DataFrame
 
-``sim.sweep``, ``sim.compare``, ``sim.optimize``, ``sim.replay``, ``sim.report`` and
-``sim.fit`` do what the commands of the same names do (see :mod:`sim.api`).
+``sim.sweep``, ``sim.compare``, ``sim.optimize``, ``sim.replay``, ``sim.report``,
+``sim.fit`` and ``sim.backtest`` do what the commands of the same names do (see
+:mod:`sim.api`).
 
 The names are loaded on first use, so ``import sim`` (and the command line's start-up) stays
-fast. Five of them share their names with subpackages (``sim.fit``, ``sim.sweep``,
-``sim.compare``, ``sim.optimize``, ``sim.report``): as attributes of ``sim`` they are always
-the functions; reach the subpackages' contents with ``from sim.sweep import …`` (or patch
-them through the module objects, not through dotted strings that walk ``sim.sweep``).
+fast. Six of them share their names with subpackages (``sim.fit``, ``sim.sweep``,
+``sim.compare``, ``sim.optimize``, ``sim.report``, ``sim.backtest``): as attributes of
+``sim`` they are always the functions; reach the subpackages' contents with
+``from sim.sweep import …`` (or patch them through the module objects, not through dotted
+strings that walk ``sim.sweep``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from sim.api import backtest as backtest
     from sim.api import compare as compare
     from sim.api import fit as fit
     from sim.api import load as load
@@ -47,7 +50,8 @@ if TYPE_CHECKING:
 # Public name → the module that defines it.
 _EXPORTS = {
     **dict.fromkeys(
-        ("load", "run", "replay", "sweep", "compare", "optimize", "report", "fit"), "sim.api"
+        ("load", "run", "replay", "sweep", "compare", "optimize", "report", "fit", "backtest"),
+        "sim.api",
     ),
     "Comparison": "sim.compare",
     "FitOptions": "sim.fit",
@@ -59,8 +63,8 @@ _EXPORTS = {
     "Summary": "sim.metrics",
     "SweepResult": "sim.sweep",
 }
-# The API's functions; five share their names with subpackages (fit, sweep, compare,
-# optimize, report), and importing a subpackage must not replace the function.
+# The API's functions; six share their names with subpackages (fit, sweep, compare,
+# optimize, report, backtest), and importing a subpackage must not replace the function.
 _SHADOWED = tuple(name for name, module in _EXPORTS.items() if module == "sim.api")
 
 
@@ -101,6 +105,7 @@ __all__ = [
     "SimError",
     "Summary",
     "SweepResult",
+    "backtest",
     "compare",
     "fit",
     "load",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from sim.program import Program, load_program
 from sim.scenario import Scenario, load_scenario, with_overrides
 
 if TYPE_CHECKING:
+    from sim.backtest import BacktestResult
     from sim.compare import Comparison
     from sim.data import ColumnMapping, Taxonomy
     from sim.fit import FitOptions, FitResult
@@ -77,8 +79,9 @@ def executor_for(
 ) -> Iterator[Executor]:
     """The executor asked for, or one chosen by the size of the work, closed afterwards.
 
-    ``open_ended`` work (a search that simulates plan after plan) gets one worker per core
-    by default: it runs long enough to repay starting them.
+    ``open_ended`` work (a search that simulates plan after plan, a backtest over an
+    export's whole window) gets one worker per core by default: it runs long enough to repay
+    starting them.
     """
     from sim.pipeline import expected_calls, make_executor
 
@@ -294,6 +297,34 @@ def report(
     return report_for_run(scn, result)
 
 
+def backtest(
+    scenario: Scenario | PathLike,
+    export: PathLike,
+    mapping: ColumnMapping | PathLike | None = None,
+    *,
+    taxonomy: Taxonomy | PathLike | None = None,
+    replications: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    progress: Progress | None = None,
+) -> BacktestResult:
+    """Does a fitted city reproduce its export? The scenario over the export's own window,
+    recorded against simulated (calls, waits, response, busy units) with verdicts."""
+    from sim.backtest import backtest as run_backtest
+    from sim.pipeline import Arm
+
+    scn = _scenario(scenario)
+    arm = Arm("backtest", with_settings(scn, replications))
+    # Its length is the export's window, read only inside: treated as long work.
+    with executor_for([arm], workers, dask, open_ended=True) as executor:
+        return run_backtest(
+            scn, export, mapping, taxonomy, replications=replications, start=start, end=end,
+            executor=executor, on_replication=_counter(arm.replications, progress),
+        )  # fmt: skip
+
+
 def fit(
     export: PathLike,
     mapping: ColumnMapping | PathLike | None = None,
@@ -318,6 +349,7 @@ def fit(
 
 
 __all__ = [
+    "backtest",
     "compare",
     "executor_for",
     "fit",

@@ -6,7 +6,11 @@ Only calls that arrive after the warm-up count. Times are minutes:
   dispatch delay); ``p_wait`` = share of dispatched calls that queued for a unit at all;
 * busy unit-hours are the time units spend from dispatch to clear, clipped to the measured
   window (time-weighted, so a call that straddles the warm-up counts only its part);
-* staffed unit-hours are the shifts' units over the window plus overtime past shift ends.
+* staffed unit-hours are the shifts' units over the window plus overtime past shift ends;
+* only calls from the public (call types of ``origin = "public"``) count in calls, response,
+  wait and target statistics; officer-initiated and administrative work occupies units, so
+  it counts in busy unit-hours and utilization, shown apart in ``busy_unit_hours_by_origin``;
+* ``by_priority`` splits calls, response and wait by each call's own priority level.
 
 This module never imports simpy: it sees plain records and the scenario, nothing live.
 The summary it computes is typed (:mod:`sim.summary`, re-exported here) and becomes JSON
@@ -28,6 +32,7 @@ from sim.summary import (
     CallTypeSummary,
     CostSummary,
     GroupSummary,
+    PrioritySummary,
     Summary,
     TeamSummary,
     TimeStat,
@@ -94,10 +99,14 @@ class _Calls:
     another copy of the records.
     """
 
-    def __init__(self, rec: Records) -> None:
+    def __init__(self, rec: Records, scn: Scenario | None = None) -> None:
         self.rec = rec
         c = rec.columns
         self.measured = rec.measured()
+        public_types = np.array(
+            [scn.call_types[n].is_public if scn else True for n in rec.call_types] + [True]
+        )
+        self.public = self.measured & public_types[c["call_type"]]
         state = c["state"]
         self.served = self.measured & (state == State.SERVED)
         self.waiting = self.measured & (state == State.WAITING)
@@ -154,14 +163,27 @@ class _Calls:
         hits = int(np.sum(self.response[served] <= limit[kind[served]]))
         return hits / decided if decided else None
 
+    def by_priority(self, mask: np.ndarray) -> dict[str, PrioritySummary]:
+        """Calls, response and wait of the calls in ``mask`` per priority level."""
+        prio = self.rec.columns["priority"]
+        out = {}
+        for level in np.unique(prio[mask]):
+            mine = mask & (prio == level)
+            response, wait, _ = self.times(mine)
+            out[str(int(level))] = PrioritySummary(
+                calls=float(mine.sum()), response_min=response, wait_min=wait
+            )
+        return out
+
 
 def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[TeamSummary, float]:
     rec = calls.rec
     lo, hi = rec.warmup, rec.horizon
     c = rec.columns
-    busy = np.sum(np.where(c["team"] == j, c["units"], 0) * calls.busy_primary) + np.sum(
-        np.where(c["backup_team"] == j, 1, 0) * calls.busy_backup
-    )
+    primary = np.where(c["team"] == j, c["units"], 0) * calls.busy_primary
+    backup = np.where(c["backup_team"] == j, 1, 0) * calls.busy_backup
+    busy = np.sum(primary) + np.sum(backup)
+    by_origin = _busy_by_origin(scn, rec, primary + backup)
     ot = rec.overtime
     overtime = float(np.sum(_overlap(ot["start"], ot["end"], lo, hi)[ot["team"] == j]))
     regular = staffed_unit_minutes(scn, name, lo, hi)
@@ -172,13 +194,14 @@ def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[Team
         team.cost_per_unit_hour * (regular + team.overtime_factor * overtime) / 60
         + team.fixed_cost_per_year * days / 365
     )
-    mine = calls.where("team", j)
+    mine = calls.where("team", j) & calls.public
     response, wait, _ = calls.times(mine)
     backups = calls.where("backup_team", j) & np.isfinite(c["backup_dispatch"])
     summary = TeamSummary(
         calls=float(np.sum(mine & calls.served)),
         backup_calls=float(np.sum(backups)),
         busy_unit_hours=float(busy) / 60,
+        busy_unit_hours_by_origin=by_origin,
         staffed_unit_hours=staffed / 60,
         overtime_unit_hours=overtime / 60,
         utilization=float(busy / staffed) if staffed > 0 else None,
@@ -189,6 +212,18 @@ def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[Team
     return summary, cost
 
 
+def _busy_by_origin(scn: Scenario, rec: Records, minutes: np.ndarray) -> dict[str, float]:
+    """A team's busy unit-hours (``minutes`` per call) split by the origin of the work."""
+    origin = np.array([scn.call_types[n].origin for n in rec.call_types])
+    present = dict.fromkeys(origin)
+    kind = rec.columns["call_type"]
+    return {
+        o: float(np.sum(minutes[origin[kind] == o])) / 60
+        for o in ("public", "officer", "admin")
+        if o in present
+    }
+
+
 def _targets(scn: Scenario) -> np.ndarray:
     """Each call type's response target in minutes (∞ where it has none), by index."""
     return np.array([scn.target_for(n) or np.inf for n in scn.call_type_names], dtype=float)
@@ -196,6 +231,7 @@ def _targets(scn: Scenario) -> np.ndarray:
 
 def _call_type_summary(scn: Scenario, calls: _Calls, k: int, name: str) -> CallTypeSummary:
     mine = calls.where("call_type", k)
+    ct = scn.call_types[name]
     n = int(mine.sum())
     served = mine & calls.served
     team = calls.rec.columns["team"]
@@ -204,9 +240,12 @@ def _call_type_summary(scn: Scenario, calls: _Calls, k: int, name: str) -> CallT
         for j, t in enumerate(scn.team_names)
     }
     response, wait, on_scene = calls.times(mine)
-    target = scn.target_for(name)
+    target = scn.target_for(name) if ct.is_public else None
+    if not ct.is_public:  # not a call from the public: no response or wait to speak of
+        response, wait = TimeStat(), WaitStat()
     within = calls.within(mine, _targets(scn)) if target is not None else None
     return CallTypeSummary(
+        origin=ct.origin,
         calls=float(n),
         served_by=served_by,
         no_dispatch_share=_share(calls.no_dispatch[mine]),
@@ -217,6 +256,7 @@ def _call_type_summary(scn: Scenario, calls: _Calls, k: int, name: str) -> CallT
         response_min=response,
         wait_min=wait,
         on_scene_min=on_scene,
+        by_priority=calls.by_priority(mine) if ct.is_public else {},
     )
 
 
@@ -234,26 +274,22 @@ def _group_summary(scn: Scenario, calls: _Calls, names: Sequence[str]) -> GroupS
 
 def group_summary(scn: Scenario, rec: Records, names: Sequence[str]) -> GroupSummary:
     """Statistics of several call types' calls taken together (e.g. a program's categories)."""
-    return _group_summary(scn, _Calls(rec), names)
-
-
-def eligible_call_types(scn: Scenario) -> list[str]:
-    """The call types the scenario marks ``community_eligible``."""
-    return [name for name, ct in scn.call_types.items() if ct.community_eligible]
+    return _group_summary(scn, _Calls(rec, scn), names)
 
 
 def replication_summary(scn: Scenario, rec: Records) -> Summary:
     """Every statistic of one replication (intervals are left empty)."""
-    calls = _Calls(rec)
+    calls = _Calls(rec, scn)
     teams: dict[str, TeamSummary] = {}
     total = 0.0
     for j, name in enumerate(scn.team_names):
         teams[name], cost = _team_summary(scn, calls, j, name)
         total += cost
-    response, wait, on_scene = calls.times(calls.measured)
-    n = float(calls.measured.sum())
+    public = calls.public
+    response, wait, on_scene = calls.times(public)
+    n = float(public.sum())
     days = (rec.horizon - rec.warmup) / MINUTES_PER_DAY
-    eligible = eligible_call_types(scn)
+    eligible = [name for name, ct in scn.call_types.items() if ct.community_eligible]
     return Summary(
         scenario=scn.scenario.name,
         seed=scn.scenario.seed,
@@ -261,10 +297,12 @@ def replication_summary(scn: Scenario, rec: Records) -> Summary:
         days=scn.scenario.days,
         warmup_days=scn.scenario.warmup_days,
         calls=n,
-        unserved=float(calls.waiting.sum()),
+        other_activity=float(calls.measured.sum() - n),
+        unserved=float((calls.waiting & public).sum()),
         response_min=response,
         wait_min=wait,
         on_scene_min=on_scene,
+        by_priority=calls.by_priority(public),
         teams=teams,
         call_types={
             name: _call_type_summary(scn, calls, k, name)
@@ -281,9 +319,14 @@ def replication_summary(scn: Scenario, rec: Records) -> Summary:
 
 
 def _merge(nodes: list[Any]) -> Any:
-    """Average a list of same-shaped summaries leaf by leaf, adding intervals of means."""
-    first = nodes[0]
+    """Average a list of same-shaped summaries leaf by leaf, adding intervals of means.
+
+    A key missing from some replications (a priority level that drew no call) is averaged
+    over the replications that have it.
+    """
+    first = next((node for node in nodes if node is not None), None)
     if isinstance(first, dict):
+        nodes = [node for node in nodes if node is not None]
         keys = list(dict.fromkeys(k for node in nodes for k in node))
         out = {k: _merge([node.get(k) for node in nodes]) for k in keys}
         for k in keys:
@@ -339,12 +382,12 @@ __all__ = [
     "CallTypeSummary",
     "CostSummary",
     "GroupSummary",
+    "PrioritySummary",
     "Summary",
     "TeamSummary",
     "TimeStat",
     "WaitStat",
     "combine",
-    "eligible_call_types",
     "group_summary",
     "mean_stat",
     "replication_summary",

@@ -170,8 +170,16 @@ def load_program(path: str | Path) -> Program:
 
 
 def eligible_categories(city: Scenario, program: Program) -> list[str]:
-    """The program's categories that the city has, in the program's order."""
-    return [c for c in program.program.categories if c in city.call_types]
+    """The program's categories that the city has as calls from the public, in its order.
+
+    Officer-initiated and administrative work (``origin`` other than "public") is never
+    offered to a program, even when a template names it.
+    """
+    return [
+        c
+        for c in program.program.categories
+        if c in city.call_types and city.call_types[c].is_public
+    ]
 
 
 def _warn(message: str) -> None:

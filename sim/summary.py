@@ -29,10 +29,19 @@ class WaitStat(TimeStat):
     p_wait: float | None = None
 
 
+class PrioritySummary(BaseModel):
+    """Calls from the public of one priority level, and their response and wait."""
+
+    calls: float
+    response_min: TimeStat
+    wait_min: WaitStat
+
+
 class TeamSummary(BaseModel):
     calls: float
     backup_calls: float
     busy_unit_hours: float
+    busy_unit_hours_by_origin: dict[str, float] = {}
     staffed_unit_hours: float
     overtime_unit_hours: float
     utilization: float | None
@@ -43,6 +52,7 @@ class TeamSummary(BaseModel):
 
 
 class CallTypeSummary(BaseModel):
+    origin: str = "public"
     calls: float
     served_by: dict[str, float]
     no_dispatch_share: float | None
@@ -53,6 +63,7 @@ class CallTypeSummary(BaseModel):
     response_min: TimeStat
     wait_min: WaitStat
     on_scene_min: TimeStat
+    by_priority: dict[str, PrioritySummary] = {}
 
 
 class GroupSummary(BaseModel):
@@ -86,10 +97,12 @@ class Summary(BaseModel):
     days: float
     warmup_days: float
     calls: float
+    other_activity: float = 0.0
     unserved: float
     response_min: TimeStat
     wait_min: WaitStat
     on_scene_min: TimeStat
+    by_priority: dict[str, PrioritySummary] = {}
     teams: dict[str, TeamSummary]
     call_types: dict[str, CallTypeSummary]
     eligible: GroupSummary | None = None  # community-eligible call types, when the file marks any
@@ -102,6 +115,7 @@ __all__ = [
     "CallTypeSummary",
     "CostSummary",
     "GroupSummary",
+    "PrioritySummary",
     "Summary",
     "TeamSummary",
     "TimeStat",

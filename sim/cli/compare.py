@@ -79,7 +79,7 @@ def report(
             exists=True,
             dir_okay=False,
             readable=True,
-            help="Scenario TOML (runs it) or results JSON (run, compare or sweep).",
+            help="Scenario TOML (runs it) or results JSON (run, compare, sweep or backtest).",
         ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],

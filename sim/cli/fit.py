@@ -27,6 +27,7 @@ def fit_command(
     end: datetime | None = None,
     agency: list[str] | None = None,
     include_officer_initiated: bool = False,
+    other_activity: Literal["separate", "drop", "public"] = "separate",
     police_units: int | None = None,
     durations_from: Path | None = None,
     smoothing: Smoothing = "auto",
@@ -44,6 +45,7 @@ def fit_command(
     options = FitOptions(
         name=name, start=start, end=end, agencies=tuple(agency) if agency else None,
         include_officer_initiated=include_officer_initiated, police_units=police_units,
+        other_activity=other_activity,
         smoothing=smoothing,
     )  # fmt: skip
     result = api.fit(calls, mapping, taxonomy=taxonomy, options=options, program=program,
@@ -88,8 +90,12 @@ def fit(
         list[str] | None, typer.Option(help="Keep only this agency (repeatable).")
     ] = None,
     include_officer_initiated: Annotated[
-        bool, typer.Option(help="Keep officer-initiated activity.")
+        bool, typer.Option(help="Count officer-initiated activity as calls from the public.")
     ] = False,
+    other_activity: Annotated[
+        Literal["separate", "drop", "public"],  # = sim.fit.build.FitOptions.other_activity
+        typer.Option(help="Officer-initiated and admin work: own call types, drop, or calls."),
+    ] = "separate",
     police_units: Annotated[
         int | None, typer.Option(min=1, help="Units (else square-root staffing).")
     ] = None,
@@ -113,8 +119,8 @@ def fit(
         fit_command(
             calls, output, mapping=mapping, taxonomy=taxonomy, program=program, start=start,
             end=end, agency=agency, include_officer_initiated=include_officer_initiated,
-            police_units=police_units, durations_from=durations_from, smoothing=smoothing,
-            name=name, report=report,
+            other_activity=other_activity, police_units=police_units,
+            durations_from=durations_from, smoothing=smoothing, name=name, report=report,
         )  # fmt: skip
 
 

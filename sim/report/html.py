@@ -20,8 +20,9 @@ from sim.metrics import SCHEMA_VERSION, Summary
 from sim.pipeline.runs import RunResult
 from sim.report.collect import REPORT_COLLECTORS, run_data
 from sim.report.compare_report import comparison_report
+from sim.report.page import ResultsError
 from sim.report.run_report import scenario_report, summary_report
-from sim.report.sweep_report import ResultsError, sweep_report
+from sim.report.sweep_report import sweep_report
 from sim.scenario import Scenario
 from sim.sweep import SweepDocument
 
@@ -88,7 +89,11 @@ def load_results(path: Path) -> Summary | Comparison | SweepDocument:
 
 
 def report_for_results(path: Path) -> str:
-    """Read results JSON (run, compare or sweep) and return its report as HTML text."""
+    """Read results JSON (run, compare, sweep or backtest) and return its report as HTML."""
+    from sim.report.backtest import backtest_report_file, is_backtest
+
+    if is_backtest(path):
+        return backtest_report_file(path)
     results = load_results(path)
     if isinstance(results, Comparison):
         return comparison_report(results)

@@ -12,6 +12,12 @@ from collections.abc import Sequence
 from importlib import metadata, resources
 from string import Template
 
+from sim.errors import SimError
+
+
+class ResultsError(SimError):
+    """A results file that this version of sim cannot read."""
+
 
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
@@ -96,6 +102,7 @@ def pct_ci(x: float | None, ci: tuple[float, float] | None) -> str:
 
 
 __all__ = [
+    "ResultsError",
     "bullet_list",
     "chart",
     "ci_text",

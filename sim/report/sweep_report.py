@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.errors import SimError
 from sim.estimates import Estimate
 from sim.frontier import COST, axis_label, default_frontier_measure, front, frontier_measure
 from sim.measures import Better, Measure
 from sim.report import plots
-from sim.report.page import bullet_list, chart, ci_text, html_table, page, section
+from sim.report.page import ResultsError, bullet_list, chart, ci_text, html_table, page, section
 from sim.sweep import SweepDocument, SweepRow
-
-
-class ResultsError(SimError):
-    """A results file that this version of sim cannot read."""
 
 
 def _ci(e: Estimate, fmt: str = ".1f", unit: str = "") -> str:
@@ -91,4 +86,4 @@ def _cell(value: Any) -> str:
     return "–" if value is None else str(value)
 
 
-__all__ = ["ResultsError", "sweep_findings", "sweep_report"]
+__all__ = ["sweep_findings", "sweep_report"]

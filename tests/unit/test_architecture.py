@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("statistics", ("sim.summary", "sim.metrics", "sim.measures")),
     ("pipeline", ("sim.pipeline", "sim.experiment")),
     ("fit", ("sim.fit",)),
-    ("experiments", ("sim.sweep", "sim.optimize", "sim.compare", "sim.frontier")),
+    ("experiments", ("sim.sweep", "sim.optimize", "sim.compare", "sim.frontier", "sim.backtest")),
     ("report", ("sim.report", "sim.hours_of_operation")),
     ("api", ("sim.api", "sim")),
     ("cli", ("sim.cli", "sim.__main__")),
