@@ -11,8 +11,10 @@ import typer
 from sim.cli.common import (
     DaskAddress,
     JsonOut,
+    MappingPath,
     Replications,
     ScenarioPath,
+    TaxonomyPath,
     Workers,
     check_outputs,
     progress_bar,
@@ -26,14 +28,8 @@ def backtest(
     calls: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, help="The export it was fitted from.")
     ],
-    mapping: Annotated[
-        Path | None,
-        typer.Option(exists=True, dir_okay=False, help="Column mapping TOML (else a preset)."),
-    ] = None,
-    taxonomy: Annotated[
-        Path | None,
-        typer.Option(exists=True, dir_okay=False, help="Call-type taxonomy TOML."),
-    ] = None,
+    mapping: MappingPath = None,
+    taxonomy: TaxonomyPath = None,
     replications: Replications = None,
     start: Annotated[datetime | None, typer.Option(help="First day compared (YYYY-MM-DD).")] = None,
     end: Annotated[datetime | None, typer.Option(help="Day after the last compared.")] = None,

@@ -38,6 +38,14 @@ DaskAddress = Annotated[
     str | None,
     typer.Option(help="Run on Dask: 'local' starts a LocalCluster, or tcp://HOST:8786."),
 ]
+MappingPath = Annotated[
+    Path | None,
+    typer.Option(exists=True, dir_okay=False, help="Column mapping TOML (else a preset)."),
+]
+TaxonomyPath = Annotated[
+    Path | None,
+    typer.Option(exists=True, dir_okay=False, help="Call-type taxonomy TOML."),
+]
 JsonOut = Annotated[
     str | None, typer.Option("--json", help="Write the JSON summary to PATH, or - for stdout.")
 ]
@@ -110,9 +118,11 @@ __all__ = [
     "DaskAddress",
     "Days",
     "JsonOut",
+    "MappingPath",
     "Replications",
     "ScenarioPath",
     "Seed",
+    "TaxonomyPath",
     "Workers",
     "check_outputs",
     "err_console",

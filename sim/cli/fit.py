@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from sim.cli.common import check_outputs, stdout_console, user_errors
+from sim.cli.common import (
+    MappingPath,
+    TaxonomyPath,
+    check_outputs,
+    stdout_console,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -70,14 +76,8 @@ def fit(
         Path, typer.Argument(exists=True, dir_okay=False, help="Calls-for-service export.")
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Scenario TOML to write.")],
-    mapping: Annotated[
-        Path | None,
-        typer.Option(exists=True, dir_okay=False, help="Column mapping TOML (else a preset)."),
-    ] = None,
-    taxonomy: Annotated[
-        Path | None,
-        typer.Option(exists=True, dir_okay=False, help="Call-type taxonomy TOML."),
-    ] = None,
+    mapping: MappingPath = None,
+    taxonomy: TaxonomyPath = None,
     program: Annotated[
         Path | None,
         typer.Option(exists=True, dir_okay=False, help="Apply this program template."),
