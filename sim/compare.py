@@ -94,6 +94,7 @@ class CityComparison(BaseModel):
     program_calls_per_year: Estimate
     program_share_of_eligible: float | None
     police_unit_hours_freed_per_year: Estimate | None
+    police_teams: list[str] = []  # the city's teams with role = "police"
     utilization: dict[str, TeamUse]
     response_eligible: ResponseChange
     response_all: ResponseChange
@@ -201,11 +202,20 @@ def _city_result(
     eligible = sum(calls_per_year[c] for c in categories)
     program_teams = list(program.teams)
     answered = _estimate([s.teams[program.responder].calls * per_year for s in pairs.with_program])
+    police = city.teams_with_role(POLICE)  # by role, never by a team's name
     freed = None
-    if POLICE in city.teams:
+    if police:
         freed = _paired(
-            [s.teams[POLICE].busy_unit_hours * per_year for s in pairs.with_program],
-            [s.teams[POLICE].busy_unit_hours * per_year for s in pairs.baseline],
+            [
+                sum(s.teams[t].busy_unit_hours for t in police) * per_year
+                for s in pairs.with_program
+            ],
+            [sum(s.teams[t].busy_unit_hours for t in police) * per_year for s in pairs.baseline],
+        )
+    else:
+        notes.append(
+            f'{city.scenario.name}: no team has role = "police", so police unit-hours freed '
+            'is left out; give its police team role = "police"'
         )
     program_cost = _estimate(
         [sum(s.teams[t].cost for t in program_teams) * per_year for s in pairs.with_program]
@@ -245,6 +255,7 @@ def _city_result(
             answered.mean / eligible if eligible and answered.mean is not None else None
         ),
         police_unit_hours_freed_per_year=freed,
+        police_teams=police,
         utilization={
             t: TeamUse(
                 baseline=base.teams[t].utilization if t in base.teams else None,
@@ -317,7 +328,7 @@ def _ci(e: Estimate | None) -> tuple[float | None, float | None, float | None]:
 
 def csv_row(c: CityComparison, responder: str) -> dict[str, object]:
     """One city's key figures as a flat row (the CSV's columns)."""
-    police = c.utilization.get(POLICE)
+    police = c.utilization.get(_police(c))
     answered, freed = _ci(c.program_calls_per_year), _ci(c.police_unit_hours_freed_per_year)
     res = c.per_100k_residents
     values = (
@@ -384,7 +395,7 @@ def table_rows(result: Comparison) -> list[tuple[str, list[str]]]:
         ("share of eligible calls answered", lambda c: _fmt(c.program_share_of_eligible, ".0%")),
         ("police unit-hours freed / year", lambda c: _fmt_ci(c.police_unit_hours_freed_per_year)),
         (f"{who} utilization", lambda c: _fmt(c.utilization[who].with_program, ".0%")),
-        ("police utilization (before → after)", lambda c: _arrow(c, POLICE, ".0%")),
+        ("police utilization (before → after)", lambda c: _arrow(c, _police(c), ".0%")),
         ("eligible response mean, min (before)",
          lambda c: _fmt_ci(_as_estimate(c.response_eligible.baseline), ".1f")),
         ("eligible response mean, min (after)",
@@ -413,6 +424,11 @@ def table_rows(result: Comparison) -> list[tuple[str, list[str]]]:
 
 def _as_estimate(stat: TimeStat) -> Estimate:
     return Estimate(mean=stat.mean, ci95=stat.ci95)
+
+
+def _police(c: CityComparison) -> str:
+    """The city's (first) police team, by role; "" if it has none."""
+    return c.police_teams[0] if c.police_teams else ""
 
 
 def _arrow(c: CityComparison, team: str, spec: str) -> str:

@@ -2,9 +2,11 @@
 
 Only calls that arrive after the warm-up count. Times are minutes:
 
-* response = arrival → first unit on scene; wait = arrival → dispatch (including any
-  dispatch delay); ``p_wait`` = share of dispatched calls that queued for a unit at all;
-* busy unit-hours are the time units spend from dispatch to clear, clipped to the measured
+* response = arrival → first unit on scene (of the answering option's own team); wait =
+  arrival → dispatch (including any dispatch delay); ``p_wait`` = share of dispatched calls
+  that queued for a unit at all; time on scene leaves out transport and interruptions;
+* busy unit-hours are the time units spend from dispatch to clear (co-responders and
+  backups included, stretches taken away by pre-emption not), clipped to the measured
   window (time-weighted, so a call that straddles the warm-up counts only its part);
 * staffed unit-hours are the shifts' units over the window plus overtime past shift ends.
 
@@ -48,6 +50,10 @@ class WaitStat(TimeStat):
 class TeamSummary(BaseModel):
     calls: float
     backup_calls: float
+    co_response_calls: float = 0.0  # calls it joined as a co-responder
+    transports: float = 0.0  # calls it answered and transported the person from
+    transport_unit_hours: float = 0.0
+    interrupted_calls: float = 0.0  # calls of its own whose units were pre-empted
     busy_unit_hours: float
     staffed_unit_hours: float
     overtime_unit_hours: float
@@ -69,6 +75,9 @@ class CallTypeSummary(BaseModel):
     response_min: TimeStat
     wait_min: WaitStat
     on_scene_min: TimeStat
+    transport_share: float | None = None  # of the calls served
+    transport_min: TimeStat = TimeStat()  # of the calls transported
+    interrupted_share: float | None = None  # of the calls served
 
 
 class CostSummary(BaseModel):
@@ -147,7 +156,10 @@ class _Calls:
         self.response = c["on_scene"] - c["arrival"]
         self.wait = c["dispatch"] - c["arrival"]
         self.queued = c["dispatch"] > c["ready"]
-        self.on_scene = c["clear"] - c["on_scene"]
+        self.transport = _measured(rec, "transport", m)
+        self.interrupted = _measured(rec, "interrupted", m)
+        away = _measured(rec, "interrupted_min", m)
+        self.on_scene = c["clear"] - c["on_scene"] - np.nan_to_num(self.transport) - away
 
     def times(self, mask: np.ndarray) -> tuple[TimeStat, WaitStat, TimeStat]:
         m = mask & self.served
@@ -158,9 +170,14 @@ class _Calls:
         )
 
 
-def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[TeamSummary, float]:
-    rec = calls.rec
-    lo, hi = rec.warmup, rec.horizon
+def _measured(rec: Records, name: str, mask: np.ndarray) -> np.ndarray:
+    """A column of the measured calls (a rule's neutral value if the scenario lacks it)."""
+    return rec.columns[name][mask] if name in rec.columns else rec.get(name)[: int(mask.sum())]
+
+
+def _busy_minutes(rec: Records, j: int, lo: float, hi: float) -> float:
+    """Unit-minutes team j spent on calls within [lo, hi): answering, backing up, co-responding,
+    less the stretches pre-emption took its units away."""
     c = rec.columns
     busy = np.sum(
         np.where(c["team"] == j, c["units"], 0) * _overlap(c["dispatch"], c["clear"], lo, hi)
@@ -168,6 +185,19 @@ def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[Team
         np.where(c["backup_team"] == j, 1, 0)
         * _overlap(c["backup_dispatch"], c["backup_clear"], lo, hi)
     )
+    if "co_team" in c:
+        co = np.where(c["co_team"] == j, c["co_units"], 0)
+        busy += np.sum(co * _overlap(c["co_dispatch"], c["co_clear"], lo, hi))
+    gaps = rec.interruptions
+    mine = gaps["team"] == j
+    busy -= np.sum(gaps["units"][mine] * _overlap(gaps["start"][mine], gaps["end"][mine], lo, hi))
+    return float(busy)
+
+
+def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[TeamSummary, float]:
+    rec = calls.rec
+    lo, hi = rec.warmup, rec.horizon
+    busy = _busy_minutes(rec, j, lo, hi)
     ot = rec.overtime
     overtime = float(np.sum(_overlap(ot["start"], ot["end"], lo, hi)[ot["team"] == j]))
     regular = staffed_unit_minutes(scn, name, lo, hi)
@@ -180,11 +210,19 @@ def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[Team
     )
     mine = calls.col["team"] == j
     response, wait, _ = calls.times(mine)
+    moved = mine & calls.served & (np.nan_to_num(calls.transport) > 0)
+    co_team = calls.col.get("co_team")
     summary = TeamSummary(
         calls=float(np.sum(mine & calls.served)),
         backup_calls=float(
             np.sum(np.isfinite(calls.col["backup_dispatch"]) & (calls.col["backup_team"] == j))
         ),
+        co_response_calls=float(
+            0 if co_team is None else np.sum((co_team == j) & np.isfinite(calls.col["co_dispatch"]))
+        ),
+        transports=float(moved.sum()),
+        transport_unit_hours=float(np.sum(calls.col["units"][moved] * calls.transport[moved]) / 60),
+        interrupted_calls=float(np.sum(mine & (calls.interrupted > 0))),
         busy_unit_hours=float(busy) / 60,
         staffed_unit_hours=staffed / 60,
         overtime_unit_hours=overtime / 60,
@@ -215,11 +253,15 @@ def _call_type_summary(scn: Scenario, calls: _Calls, k: int, name: str) -> CallT
         decided = int(served.sum() + late_waiting.sum())
         hits = int(np.sum(calls.response[served] <= target))
         within = hits / decided if decided else None
+    transported = served & (np.nan_to_num(calls.transport) > 0)
     return CallTypeSummary(
+        transport_share=_share(transported[served]),
+        transport_min=time_stat(calls.transport[transported]),
+        interrupted_share=_share(calls.interrupted[served] > 0),
         calls=float(n),
         served_by=served_by,
         no_dispatch_share=_share(calls.no_dispatch[mine]),
-        fallback_share=_share(calls.col["level"][served] > 0),
+        fallback_share=_share(calls.col["option"][served] > 0),
         unserved=float(np.sum(mine & calls.waiting)),
         target_min=target,
         within_target=within,
