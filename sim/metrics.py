@@ -23,7 +23,7 @@ import numpy as np
 from pydantic import BaseModel
 from scipy import stats
 
-from sim.records import Records, State
+from sim.records import FEATURE_COLUMNS, Records, State
 from sim.scenario import MINUTES_PER_DAY, MINUTES_PER_WEEK, Scenario
 
 SCHEMA_VERSION = 1  # of every results JSON (run, compare, sweep); bump on breaking changes
@@ -172,7 +172,10 @@ class _Calls:
 
 def _measured(rec: Records, name: str, mask: np.ndarray) -> np.ndarray:
     """A column of the measured calls (a rule's neutral value if the scenario lacks it)."""
-    return rec.columns[name][mask] if name in rec.columns else rec.get(name)[: int(mask.sum())]
+    if name in rec.columns:
+        return rec.columns[name][mask]
+    dtype, fill = FEATURE_COLUMNS[name]
+    return np.full(int(mask.sum()), fill, dtype=dtype)
 
 
 def _busy_minutes(rec: Records, j: int, lo: float, hi: float) -> float:
