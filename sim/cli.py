@@ -237,7 +237,7 @@ def report(
             exists=True,
             dir_okay=False,
             readable=True,
-            help="Scenario TOML (runs it) or results JSON (run, compare or sweep).",
+            help="Scenario TOML (runs it) or results JSON (run, compare, sweep or backtest).",
         ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
@@ -430,8 +430,12 @@ def fit(
         list[str] | None, typer.Option(help="Keep only this agency (repeatable).")
     ] = None,
     include_officer_initiated: Annotated[
-        bool, typer.Option(help="Keep officer-initiated activity.")
+        bool, typer.Option(help="Count officer-initiated activity as calls from the public.")
     ] = False,
+    other_activity: Annotated[
+        Literal["separate", "drop", "public"],  # = sim.fit.build.FitOptions.other_activity
+        typer.Option(help="Officer-initiated and admin work: own call types, drop, or calls."),
+    ] = "separate",
     police_units: Annotated[
         int | None, typer.Option(min=1, help="Units (else square-root staffing).")
     ] = None,
@@ -457,9 +461,62 @@ def fit(
         fit_command(
             calls, output, mapping=mapping, taxonomy=taxonomy, program=program, start=start,
             end=end, agency=agency, include_officer_initiated=include_officer_initiated,
+            other_activity=other_activity,
             police_units=police_units, durations_from=durations_from, smoothing=smoothing,
             name=name, report=report, console=stdout_console(),
         )  # fmt: skip
+
+
+@app.command()
+def backtest(
+    scenario: ScenarioPath,
+    calls: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="The export it was fitted from.")
+    ],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Column mapping TOML (else a preset)."),
+    ] = None,
+    taxonomy: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Call-type taxonomy TOML."),
+    ] = None,
+    replications: Replications = None,
+    start: Annotated[datetime | None, typer.Option(help="First day compared (YYYY-MM-DD).")] = None,
+    end: Annotated[datetime | None, typer.Option(help="Day after the last compared.")] = None,
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Write the backtest JSON to PATH, or - for stdout.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Also write the HTML report here.")
+    ] = None,
+) -> None:
+    """Does the fitted city reproduce its export? Recorded against simulated, with verdicts."""
+    from sim.backtest import backtest as run_backtest
+    from sim.backtest.render import render_backtest
+    from sim.report.backtest import backtest_report
+
+    with user_errors():
+        scn = load_scenario(scenario)
+        for path in (output, None if json_out in (None, "-") else Path(json_out)):
+            if path is not None:
+                check_writable(path)
+        reps = replications or scn.scenario.replications
+        with _progress() as progress:
+            task = progress.add_task("replications", total=reps)
+            result = run_backtest(
+                scn, calls, mapping, taxonomy, replications=replications, start=start, end=end,
+                on_replication=lambda _: progress.advance(task),
+            )  # fmt: skip
+        text = result.model_dump_json(indent=2)
+        if json_out == "-":
+            typer.echo(text)
+        elif json_out is not None:
+            write_text(Path(json_out), text)
+        if output is not None:
+            write_text(output, backtest_report(result))
+        if json_out != "-":
+            render_backtest(result, stdout_console())
 
 
 @app.command()
@@ -525,6 +582,36 @@ def optimize(
             plan = apply_plan(base, team, blocks, result.best.units)  # the file's own settings
             write_text(out, head + dumps(plan))
             typer.echo(f"wrote {out}", err=True)
+
+
+program_app = typer.Typer(no_args_is_help=True, help="Program templates applied to cities.")
+app.add_typer(program_app, name="program")
+
+
+@program_app.command("apply")
+def program_apply(
+    city: ScenarioPath,
+    program: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="Program template TOML."),
+    ],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Planned city TOML to write, or - for stdout.")
+    ],
+) -> None:
+    """Write the city with the program applied, comments kept, ready for sweep and optimize."""
+    from sim.program import planned_city_text
+
+    with user_errors():
+        if output != "-":
+            check_writable(Path(output))
+        warnings: list[str] = []
+        text = planned_city_text(city, program, warn=warnings.append)
+        write_text(output, text)
+        for warning in warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        if output != "-":
+            typer.echo(f"wrote {output}", err=True)
 
 
 def main(argv: list[str] | None = None) -> int:

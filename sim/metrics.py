@@ -8,7 +8,11 @@ Only calls that arrive after the warm-up count. Times are minutes:
 * busy unit-hours are the time units spend from dispatch to clear (co-responders and
   backups included, stretches taken away by pre-emption not), clipped to the measured
   window (time-weighted, so a call that straddles the warm-up counts only its part);
-* staffed unit-hours are the shifts' units over the window plus overtime past shift ends.
+* staffed unit-hours are the shifts' units over the window plus overtime past shift ends;
+* only calls from the public (call types of ``origin = "public"``) count in calls, response,
+  wait and target statistics; officer-initiated and administrative work occupies units, so
+  it counts in busy unit-hours and utilization, shown apart in ``busy_unit_hours_by_origin``;
+* ``by_priority`` splits calls, response and wait by each call's own priority level.
 
 This module never imports simpy: it sees plain records and the scenario, nothing live.
 The summary is typed (pydantic) and becomes JSON only at the edge.
@@ -47,6 +51,14 @@ class WaitStat(TimeStat):
     p_wait: float | None = None
 
 
+class PrioritySummary(BaseModel):
+    """Calls from the public of one priority level, and their response and wait."""
+
+    calls: float
+    response_min: TimeStat
+    wait_min: WaitStat
+
+
 class TeamSummary(BaseModel):
     calls: float
     backup_calls: float
@@ -55,6 +67,7 @@ class TeamSummary(BaseModel):
     transport_unit_hours: float = 0.0
     interrupted_calls: float = 0.0  # calls of its own whose units were pre-empted
     busy_unit_hours: float
+    busy_unit_hours_by_origin: dict[str, float] = {}
     staffed_unit_hours: float
     overtime_unit_hours: float
     utilization: float | None
@@ -65,6 +78,7 @@ class TeamSummary(BaseModel):
 
 
 class CallTypeSummary(BaseModel):
+    origin: str = "public"
     calls: float
     served_by: dict[str, float]
     no_dispatch_share: float | None
@@ -78,6 +92,7 @@ class CallTypeSummary(BaseModel):
     transport_share: float | None = None  # of the calls served
     transport_min: TimeStat = TimeStat()  # of the calls transported
     interrupted_share: float | None = None  # of the calls served
+    by_priority: dict[str, PrioritySummary] = {}
 
 
 class CostSummary(BaseModel):
@@ -98,10 +113,12 @@ class Summary(BaseModel):
     days: float
     warmup_days: float
     calls: float
+    other_activity: float = 0.0
     unserved: float
     response_min: TimeStat
     wait_min: WaitStat
     on_scene_min: TimeStat
+    by_priority: dict[str, PrioritySummary] = {}
     teams: dict[str, TeamSummary]
     call_types: dict[str, CallTypeSummary]
     cost: CostSummary
@@ -144,10 +161,14 @@ def _share(mask: np.ndarray) -> float | None:
 class _Calls:
     """The measured calls of one replication, with derived times, for slicing by team/type."""
 
-    def __init__(self, rec: Records) -> None:
+    def __init__(self, rec: Records, scn: Scenario | None = None) -> None:
         m = rec.measured()
         self.rec = rec
         self.col = {k: v[m] for k, v in rec.columns.items()}
+        public_types = np.array(
+            [scn.call_types[c].is_public if scn else True for c in rec.call_types] + [True]
+        )
+        self.public = public_types[self.col["call_type"]]
         state = self.col["state"]
         self.served = state == State.SERVED
         self.waiting = state == State.WAITING
@@ -169,6 +190,18 @@ class _Calls:
             time_stat(self.on_scene[m]),
         )
 
+    def by_priority(self, mask: np.ndarray) -> dict[str, PrioritySummary]:
+        """Calls, response and wait of the calls in ``mask`` per priority level."""
+        prio = self.col["priority"]
+        out = {}
+        for level in np.unique(prio[mask]):
+            mine = mask & (prio == level)
+            response, wait, _ = self.times(mine)
+            out[str(int(level))] = PrioritySummary(
+                calls=float(mine.sum()), response_min=response, wait_min=wait
+            )
+        return out
+
 
 def _measured(rec: Records, name: str, mask: np.ndarray) -> np.ndarray:
     """A column of the measured calls (a rule's neutral value if the scenario lacks it)."""
@@ -178,29 +211,32 @@ def _measured(rec: Records, name: str, mask: np.ndarray) -> np.ndarray:
     return np.full(int(mask.sum()), fill, dtype=dtype)
 
 
-def _busy_minutes(rec: Records, j: int, lo: float, hi: float) -> float:
-    """Unit-minutes team j spent on calls within [lo, hi): answering, backing up, co-responding,
-    less the stretches pre-emption took its units away."""
+def _busy_minutes(rec: Records, j: int, lo: float, hi: float) -> np.ndarray:
+    """Unit-minutes team j spent on each call within [lo, hi): answering, backing up and
+    co-responding, less the stretches pre-emption took its units away."""
     c = rec.columns
-    busy = np.sum(
-        np.where(c["team"] == j, c["units"], 0) * _overlap(c["dispatch"], c["clear"], lo, hi)
-    ) + np.sum(
-        np.where(c["backup_team"] == j, 1, 0)
-        * _overlap(c["backup_dispatch"], c["backup_clear"], lo, hi)
+    busy = np.where(c["team"] == j, c["units"], 0) * _overlap(
+        c["dispatch"], c["clear"], lo, hi
+    ) + np.where(c["backup_team"] == j, 1, 0) * _overlap(
+        c["backup_dispatch"], c["backup_clear"], lo, hi
     )
     if "co_team" in c:
         co = np.where(c["co_team"] == j, c["co_units"], 0)
-        busy += np.sum(co * _overlap(c["co_dispatch"], c["co_clear"], lo, hi))
+        busy += co * _overlap(c["co_dispatch"], c["co_clear"], lo, hi)
     gaps = rec.interruptions
     mine = gaps["team"] == j
-    busy -= np.sum(gaps["units"][mine] * _overlap(gaps["start"][mine], gaps["end"][mine], lo, hi))
-    return float(busy)
+    if mine.any():
+        away = gaps["units"][mine] * _overlap(gaps["start"][mine], gaps["end"][mine], lo, hi)
+        np.subtract.at(busy, gaps["call"][mine], away)
+    return busy
 
 
 def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[TeamSummary, float]:
     rec = calls.rec
     lo, hi = rec.warmup, rec.horizon
-    busy = _busy_minutes(rec, j, lo, hi)
+    per_call = _busy_minutes(rec, j, lo, hi)
+    busy = float(per_call.sum())
+    by_origin = _busy_by_origin(scn, rec, per_call)
     ot = rec.overtime
     overtime = float(np.sum(_overlap(ot["start"], ot["end"], lo, hi)[ot["team"] == j]))
     regular = staffed_unit_minutes(scn, name, lo, hi)
@@ -211,7 +247,7 @@ def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[Team
         team.cost_per_unit_hour * (regular + team.overtime_factor * overtime) / 60
         + team.fixed_cost_per_year * days / 365
     )
-    mine = calls.col["team"] == j
+    mine = (calls.col["team"] == j) & calls.public
     response, wait, _ = calls.times(mine)
     moved = mine & calls.served & (np.nan_to_num(calls.transport) > 0)
     co_team = calls.col.get("co_team")
@@ -227,6 +263,7 @@ def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[Team
         transport_unit_hours=float(np.sum(calls.col["units"][moved] * calls.transport[moved]) / 60),
         interrupted_calls=float(np.sum(mine & (calls.interrupted > 0))),
         busy_unit_hours=float(busy) / 60,
+        busy_unit_hours_by_origin=by_origin,
         staffed_unit_hours=staffed / 60,
         overtime_unit_hours=overtime / 60,
         utilization=float(busy / staffed) if staffed > 0 else None,
@@ -237,8 +274,22 @@ def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[Team
     return summary, cost
 
 
+def _busy_by_origin(scn: Scenario, rec: Records, minutes: np.ndarray) -> dict[str, float]:
+    """Busy unit-hours of a team (``minutes`` per call) split by the origin of the work
+    (public, officer, admin)."""
+    c = rec.columns
+    origin = np.array([scn.call_types[n].origin for n in rec.call_types])
+    present = dict.fromkeys(origin)
+    return {
+        o: float(np.sum(minutes[origin[c["call_type"]] == o])) / 60
+        for o in ("public", "officer", "admin")
+        if o in present
+    }
+
+
 def _call_type_summary(scn: Scenario, calls: _Calls, k: int, name: str) -> CallTypeSummary:
     mine = calls.col["call_type"] == k
+    ct = scn.call_types[name]
     n = int(mine.sum())
     served = mine & calls.served
     team = calls.col["team"]
@@ -247,7 +298,9 @@ def _call_type_summary(scn: Scenario, calls: _Calls, k: int, name: str) -> CallT
         for j, t in enumerate(scn.team_names)
     }
     response, wait, on_scene = calls.times(mine)
-    target = scn.target_for(name)
+    target = scn.target_for(name) if ct.is_public else None
+    if not ct.is_public:  # not a call from the public: no response or wait to speak of
+        response, wait = TimeStat(), WaitStat()
     within = None
     if target is not None:
         # A call still waiting longer than the target has missed it; one that arrived
@@ -258,6 +311,7 @@ def _call_type_summary(scn: Scenario, calls: _Calls, k: int, name: str) -> CallT
         within = hits / decided if decided else None
     transported = served & (np.nan_to_num(calls.transport) > 0)
     return CallTypeSummary(
+        origin=ct.origin,
         transport_share=_share(transported[served]),
         transport_min=time_stat(calls.transport[transported]),
         interrupted_share=_share(calls.interrupted[served] > 0),
@@ -271,20 +325,21 @@ def _call_type_summary(scn: Scenario, calls: _Calls, k: int, name: str) -> CallT
         response_min=response,
         wait_min=wait,
         on_scene_min=on_scene,
+        by_priority=calls.by_priority(mine) if ct.is_public else {},
     )
 
 
 def replication_summary(scn: Scenario, rec: Records) -> Summary:
     """Every statistic of one replication (intervals are left empty)."""
-    calls = _Calls(rec)
+    calls = _Calls(rec, scn)
     teams: dict[str, TeamSummary] = {}
     total = 0.0
     for j, name in enumerate(scn.team_names):
         teams[name], cost = _team_summary(scn, calls, j, name)
         total += cost
-    everyone = np.ones(len(calls.served), bool)
-    response, wait, on_scene = calls.times(everyone)
-    n = float(len(calls.served))
+    public = calls.public
+    response, wait, on_scene = calls.times(public)
+    n = float(public.sum())
     days = (rec.horizon - rec.warmup) / MINUTES_PER_DAY
     return Summary(
         scenario=scn.scenario.name,
@@ -293,10 +348,12 @@ def replication_summary(scn: Scenario, rec: Records) -> Summary:
         days=scn.scenario.days,
         warmup_days=scn.scenario.warmup_days,
         calls=n,
-        unserved=float(calls.waiting.sum()),
+        other_activity=float(len(public) - n),
+        unserved=float((calls.waiting & public).sum()),
         response_min=response,
         wait_min=wait,
         on_scene_min=on_scene,
+        by_priority=calls.by_priority(public),
         teams=teams,
         call_types={
             name: _call_type_summary(scn, calls, k, name)
@@ -338,9 +395,14 @@ def t_interval(values: list[float]) -> tuple[float, float] | None:
 
 
 def _merge(nodes: list[Any]) -> Any:
-    """Average a list of same-shaped summaries leaf by leaf, adding intervals of means."""
-    first = nodes[0]
+    """Average a list of same-shaped summaries leaf by leaf, adding intervals of means.
+
+    A key missing from some replications (a priority level that drew no call) is averaged
+    over the replications that have it.
+    """
+    first = next((node for node in nodes if node is not None), None)
     if isinstance(first, dict):
+        nodes = [node for node in nodes if node is not None]
         keys = list(dict.fromkeys(k for node in nodes for k in node))
         out = {k: _merge([node.get(k) for node in nodes]) for k in keys}
         for k in keys:
@@ -388,6 +450,7 @@ def capacity_warnings(summary: Summary) -> list[str]:
 __all__ = [
     "CallTypeSummary",
     "CostSummary",
+    "PrioritySummary",
     "Summary",
     "TeamSummary",
     "TimeStat",

@@ -20,7 +20,16 @@ no_dispatch_share = 0.0    # optional: replaces the call's share resolved by pho
 ...
 [on_scene_min]             # time on scene per category, ``default`` for the rest
 default = { dist = "lognormal", median = 22, p90 = 62 }
+
+[budget]                   # optional: crew, wages, relief, fixed costs (see sim/budget.py)
+[budget.crew.medic]
+per_unit = 1
+hourly_wage = 22.0
 ```
+
+With a ``[budget]``, the responding team's ``cost_per_unit_hour`` and ``fixed_cost_per_year``
+follow from it (:func:`sim.budget.team_rates`) and may not also be given by hand; without one,
+the team's two cost figures are used as written.
 """
 
 from __future__ import annotations
@@ -32,11 +41,23 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from sim.budget import Budget, annual_budget, team_rates
 from sim.dists import Dist
 from sim.errors import ScenarioError
-from sim.scenario import Backup, Scenario, Team, from_dict, read_toml, to_dict, validation_line
+from sim.scenario import (
+    Backup,
+    Scenario,
+    Team,
+    from_dict,
+    load_scenario,
+    read_toml,
+    to_dict,
+    validation_line,
+)
+from sim.tomledit import scenario_text
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+_RATES = ("cost_per_unit_hour", "fixed_cost_per_year")
 
 
 class ProgramWarning(UserWarning):
@@ -64,6 +85,7 @@ class Program(BaseModel):
     program: ProgramSettings
     teams: dict[str, Team] = Field(min_length=1)
     on_scene_min: dict[str, Dist]
+    budget: Budget | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Program:
@@ -93,6 +115,14 @@ class Program(BaseModel):
                     f"on_scene_min: no time on scene for '{missing[0]}'; add "
                     "on_scene_min.default (or one per category)"
                 )
+        if self.budget is not None:
+            given = self.teams[self.responder].model_fields_set & set(_RATES)
+            if given:
+                raise ValueError(
+                    f"teams.{self.responder}.{sorted(given)[0]}: the program's [budget] sets "
+                    "the team's costs; remove this key (or the [budget] table to give costs "
+                    "by hand)"
+                )
         return self
 
     @property
@@ -110,14 +140,28 @@ class Program(BaseModel):
 
 
 def program_from_dict(data: dict[str, Any], source: str = "<program>") -> Program:
-    """Validate plain data as a program template, raising :class:`ScenarioError` on a problem."""
+    """Validate plain data as a program template, raising :class:`ScenarioError` on a problem.
+
+    With a ``[budget]``, the responding team's two cost figures are derived from it here.
+    """
     try:
-        return Program.model_validate(data)
+        program = Program.model_validate(data)
     except ValidationError as err:
         where, what = validation_line(err)
         if what.startswith("unknown key"):
             what = "unknown key; check the spelling against scenarios/programs/*.toml"
         raise ScenarioError(what, where=f"{source}: {where}" if where else source) from None
+    return _priced(program)
+
+
+def _priced(program: Program) -> Program:
+    """The program with its responder's costs set from its budget (unchanged without one)."""
+    if program.budget is None:
+        return program
+    team = program.teams[program.responder]
+    rates = team_rates(program.budget).model_dump()
+    teams = {**program.teams, program.responder: team.model_copy(update=rates)}
+    return program.model_copy(update={"teams": teams})
 
 
 def load_program(path: str | Path) -> Program:
@@ -126,8 +170,16 @@ def load_program(path: str | Path) -> Program:
 
 
 def eligible_categories(city: Scenario, program: Program) -> list[str]:
-    """The program's categories that the city has, in the program's order."""
-    return [c for c in program.program.categories if c in city.call_types]
+    """The program's categories that the city has as calls from the public, in its order.
+
+    Officer-initiated and administrative work (``origin`` other than "public") is never
+    offered to a program, even when a template names it.
+    """
+    return [
+        c
+        for c in program.program.categories
+        if c in city.call_types and city.call_types[c].is_public
+    ]
 
 
 def _warn(message: str) -> None:
@@ -196,6 +248,41 @@ def _record(settings: dict[str, Any], program: Program) -> None:
         settings["provenance"]["notes"] = [*settings["provenance"].get("notes", []), note]
 
 
+def planned_city_text(
+    city_path: str | Path, program_path: str | Path, *, warn: Callable[[str], None] | None = None
+) -> str:
+    """The city file with the program applied and its comments kept (``sim program apply``).
+
+    The text loads as exactly ``apply_program(city, program)``, ready for ``sweep`` and
+    ``optimize`` without a re-fit; the program's teams carry a note of where they came from.
+    """
+    city, program = load_scenario(city_path), load_program(program_path)
+    planned = apply_program(city, program, warn=warn)
+    eligible = eligible_categories(city, program)
+    header = [
+        f"# {city.scenario.name} with {program.name}: written by `sim program apply "
+        f"{city_path} {program_path}`.",
+        f"# The program's team '{program.responder}' comes first in the response chain of "
+        f"{', '.join(eligible) or 'no call type (the city has none of its categories)'};",
+        "# the rest is the city file as it was, comments included.",
+    ]
+    notes = {f"teams.{name}": [f"Team of the program {program.name} ({program_path})."]
+             for name in program.teams}  # fmt: skip
+    if program.budget is not None:
+        team = program.teams[program.responder]
+        budget = annual_budget(program.budget, team, program.responder)
+        notes[f"teams.{program.responder}"].append(
+            "cost_per_unit_hour and fixed_cost_per_year follow from the program's [budget] "
+            f"(sim/budget.py): ${budget.total_per_year:,.0f} a year for these shifts, "
+            f"{budget.total_fte:.1f} FTE; change the program's [budget] and apply it again "
+            "rather than these two numbers."
+        )
+    return scenario_text(
+        Path(city_path).read_text(encoding="utf-8"), city, planned, header=header,
+        notes=notes, where=str(city_path),
+    )  # fmt: skip
+
+
 __all__ = [
     "Program",
     "ProgramSettings",
@@ -203,5 +290,6 @@ __all__ = [
     "apply_program",
     "eligible_categories",
     "load_program",
+    "planned_city_text",
     "program_from_dict",
 ]

@@ -15,7 +15,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import tomli_w
@@ -102,12 +102,17 @@ class Team(BaseModel):
     fixed_cost_per_year: float = Field(default=0.0, ge=0)
     overtime_factor: float = Field(default=1.5, ge=0)
     travel_min: Dist = ZERO
+    travel_by_priority: dict[int, Dist] = {}
+    """Travel at the listed priority levels (lights and sirens at priority 1, say); other
+    levels use ``travel_min``."""
     coverage: Coverage | None = None
     role: Role | None = None
     label: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Team:
+        if any(level < 1 for level in self.travel_by_priority):
+            raise ValueError("travel_by_priority: priority levels start at 1 (the most urgent)")
         if self.units is None and not self.shifts:
             raise ValueError("a team needs units (round the clock) or [[shifts]]")
         if self.units is not None and self.shifts:
@@ -177,6 +182,26 @@ class Backup(BaseModel):
     on_scene_min: Dist | None = None
 
 
+Origin = Literal["public", "officer", "admin"]
+"""Who starts a call type's work: a call from the public, an officer on their own initiative
+(traffic stops, business checks), or administration (court, station, vehicle). Only public
+calls count in response, wait and target statistics and are offered to programs; the others
+occupy units all the same."""
+ORIGINS: tuple[str, ...] = ("public", "officer", "admin")
+
+
+def _check_priority_mix(mix: dict[int, float]) -> None:
+    if not mix:
+        raise ValueError("priority mix is empty; give e.g. { 1 = 0.2, 2 = 0.8 } or one level")
+    if any(level < 1 for level in mix):
+        raise ValueError("priority levels start at 1 (the most urgent)")
+    shares = list(mix.values())
+    if any(not np.isfinite(v) or v < 0 for v in shares) or sum(shares) <= 0:
+        raise ValueError("priority shares must be non-negative numbers with a positive sum")
+    if abs(sum(shares) - 1) > 1e-3:
+        raise ValueError(f"priority shares must add up to 1 (they add up to {sum(shares):.4g})")
+
+
 class CallType(BaseModel):
     """Demand of one kind of call and how the program answers it."""
 
@@ -188,7 +213,9 @@ class CallType(BaseModel):
     monthly: tuple[float, ...] | None = Field(default=None, min_length=12, max_length=12)
     growth_per_year: float | None = Field(default=None, gt=-1, le=10, allow_inf_nan=False)
     daily_cv: float = Field(default=0.0, ge=0)
-    priority: int = Field(default=3, ge=1)
+    priority: Annotated[int, Field(ge=1)] | dict[int, float] = 3
+    """One level for every call, or the observed mix: ``{ 1 = 0.2, 2 = 0.5, 3 = 0.3 }``."""
+    origin: Origin = "public"
     response: tuple[ResponseOption, ...] = Field(min_length=1, max_length=8)
     dispatch_delay_min: Dist = ZERO
     on_scene_min: dict[str, Dist]
@@ -200,6 +227,13 @@ class CallType(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> CallType:
+        if isinstance(self.priority, dict):
+            _check_priority_mix(self.priority)
+        if self.origin != "public" and self.community_eligible:
+            raise ValueError(
+                f"community_eligible: a call type of origin '{self.origin}' is not a call from "
+                "the public and is never offered to programs; remove community_eligible"
+            )
         if self.hour_of_week is not None and (self.hourly or self.daily):
             raise ValueError("give hour_of_week (168 values) or hourly/daily factors, not both")
         for name in ("hourly", "daily", "hour_of_week", "monthly"):
@@ -243,6 +277,19 @@ class CallType(BaseModel):
             daily = np.asarray(self.daily or [1.0] * 7, dtype=float)
             shape = (daily[:, None] * (hourly / hourly.mean())[None, :]).ravel()
         return shape / shape.mean()
+
+    def priority_mix(self) -> tuple[np.ndarray, np.ndarray]:
+        """(levels, shares summing to 1), most urgent first; one level when fixed."""
+        if isinstance(self.priority, int):
+            return np.array([self.priority]), np.array([1.0])
+        levels = np.array(sorted(self.priority), dtype=np.int64)
+        shares = np.array([self.priority[int(k)] for k in levels], dtype=float)
+        return levels, shares / shares.sum()
+
+    @property
+    def is_public(self) -> bool:
+        """True for calls from the public (the ones response statistics are about)."""
+        return self.origin == "public"
 
     def teams_used(self) -> list[str]:
         """Teams this call type may occupy, in order of first mention."""
@@ -561,12 +608,14 @@ def mean_units(team: Team) -> float:
 
 
 __all__ = [
+    "ORIGINS",
     "ROLES",
     "Backup",
     "CallType",
     "CoResponder",
     "Coverage",
     "DispatchRules",
+    "Origin",
     "Provenance",
     "ResponseOption",
     "RunSettings",

@@ -10,10 +10,12 @@ Order of the steps (each counted in the report):
 1. drop calls with no readable received time, or a sentinel one (before 1971 or after 2099);
 2. drop calls with no call type;
 3. drop officer-initiated activity (flag column, or call types matching
-   ``officer_initiated_types``) and administrative unit statuses (``administrative_types``);
+   ``officer_initiated_types``) and administrative unit statuses (``administrative_types``),
+   or, when the config keeps them, tag each call's ``origin`` column "officer" or "admin"
+   ("public" for calls from the public) so fitting can keep them as work of their own;
 4. keep only the chosen agencies and the date window ``[start, end)`` on received;
 5. null sentinel timestamps in the other time columns;
-6. check the order received ≤ dispatched ≤ en route ≤ arrived ≤ cleared: a call whose
+6. check the order received ≤ queued ≤ dispatched ≤ en route ≤ arrived ≤ cleared: a call whose
    arrival is before it was received is dropped; otherwise the stamp that makes an interval
    negative is nulled (dispatch/en-route before the previous stage, the travel start after
    arrival, clearing before arrival) and the call is kept;
@@ -121,6 +123,10 @@ class CleanConfig(BaseModel):
         return patterns
 
 
+ORIGIN_COLUMN = "origin"
+"""The column cleaning adds: "public", "officer" (officer-initiated) or "admin"."""
+
+
 class DroppedCounts(BaseModel):
     """Calls removed, by reason."""
 
@@ -149,6 +155,7 @@ class NulledCounts(BaseModel):
 
     time_sentinel: int = 0
     dispatched_before_received: int = 0
+    queued_out_of_order: int = 0
     enroute_before_dispatched: int = 0
     travel_start_after_arrival: int = 0
     cleared_before_arrived: int = 0
@@ -332,13 +339,27 @@ class _Cleaner:
         self.drop("call_type_missing", (ctype.isna() | (ctype == "")).to_numpy(dtype=bool))
 
     def _activity(self) -> None:
+        """Drop, or tag in the ``origin`` column, work that is not a call from the public.
+
+        A flagged or officer-type call is "officer" before it is "admin": an officer's
+        traffic stop that also matches an administrative pattern is still a stop.
+        """
         cfg = self.config
+        self.t[ORIGIN_COLUMN] = "public"
+        flag = self.t["officer_initiated"].astype(bool).to_numpy()
         if cfg.drop_officer_initiated:
-            self.drop("officer_initiated_flag", self.t["officer_initiated"].astype(bool))
-            hit = self._matches(cfg.officer_initiated_types)
-            self.drop("officer_initiated_type", hit)
+            self.drop("officer_initiated_flag", flag)
+            self.drop("officer_initiated_type", self._matches(cfg.officer_initiated_types))
+        else:
+            officer = flag | self._matches(cfg.officer_initiated_types)
+            self.t.loc[officer, ORIGIN_COLUMN] = "officer"
+        admin = self._matches(cfg.administrative_types)
         if cfg.drop_administrative:
-            self.drop("administrative", self._matches(cfg.administrative_types))
+            self.drop("administrative", admin)
+        else:
+            self.t.loc[admin & (self.t[ORIGIN_COLUMN] == "public").to_numpy(), ORIGIN_COLUMN] = (
+                "admin"
+            )
 
     def _matches(self, patterns: tuple[str, ...]) -> np.ndarray:
         if not patterns or self.t.empty:
@@ -364,7 +385,7 @@ class _Cleaner:
         self.drop("outside_window", outside)
 
     def _sentinels(self) -> None:
-        for col in ("dispatched", "enroute", "arrived", "cleared"):
+        for col in ("queued", "dispatched", "enroute", "arrived", "cleared"):
             ts = self.t[col]
             self.null("time_sentinel", col, (ts < SENTINEL_BEFORE) | (ts >= SENTINEL_AFTER))
         prio = self.t["priority"]
@@ -379,6 +400,10 @@ class _Cleaner:
             self.drop("arrived_before_received", t["arrived"] < t["received"])
             t = self.t
             self.null("dispatched_before_received", "dispatched", t["dispatched"] < t["received"])
+            t = self.t
+            self.null("queued_out_of_order", "queued", t["queued"] < t["received"])
+        t = self.t
+        self.null("queued_out_of_order", "queued", t["queued"] > t["dispatched"])
         t = self.t
         self.null("enroute_before_dispatched", "enroute", t["enroute"] < t["dispatched"])
         t = self.t
@@ -419,3 +444,7 @@ class _Cleaner:
         self.t["enroute"] = t["enroute"].to_numpy() - d1
         self.t["arrived"] = t["arrived"].to_numpy() - (d1 + d2)
         self.t["cleared"] = t["cleared"].to_numpy() - (d1 + d2 + d3)
+        # A capped dispatch delay moves dispatch earlier; queue entry may not pass it.
+        self.t["queued"] = self.t["queued"].where(
+            ~(self.t["queued"] > self.t["dispatched"]), self.t["dispatched"]
+        )

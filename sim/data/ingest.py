@@ -488,6 +488,11 @@ class _TableBuilder:
         text = as_strings(self.col(self.mapping.priority))
         lead = pc.struct_field(pc.extract_regex(text, r"^\s*(?P<p>-?\d+)"), [0])
         values = pc.cast(lead, pa.int64())
+        if self.mapping.priority_order == "descending":
+            values = _rank_descending(values)
+        elif pc.any(pc.equal(values, 0)).as_py():  # a level 0: the tidy table starts at 1
+            values = pc.if_else(pc.greater_equal(values, 0), pc.add(values, 1), values)
+            self.notes.append("priority levels start at 0 in this export: read as 1, 2, …")
         if self.mapping.priority_map:
             pmap = {k.strip().upper(): v for k, v in self.mapping.priority_map.items()}
             keys = pa.array(list(pmap), pa.string())
@@ -516,6 +521,20 @@ class _TableBuilder:
         if not column:
             return _series(pa.nulls(self.n, pa.string()), pd.StringDtype())
         return _series(as_strings(self.col(column)), pd.StringDtype())
+
+
+def _rank_descending(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Levels where higher is more urgent, renumbered 1, 2, … from the highest present.
+
+    Negative values (sentinels such as -9999, which cleaning nulls) are left out of the rank.
+    """
+    present = pc.drop_null(values)
+    levels = pc.unique(pc.filter(present, pc.greater_equal(present, 0)))
+    levels = levels.to_numpy(zero_copy_only=False)
+    order = np.sort(levels)[::-1]
+    ranks = pa.array(np.arange(1, len(order) + 1, dtype=np.int64))
+    idx = pc.index_in(values, value_set=pa.array(order, pa.int64()))
+    return pc.take(ranks, idx)
 
 
 def _series(
@@ -568,6 +587,7 @@ def _collapse(table: pd.DataFrame, ids: np.ndarray | None) -> tuple[pd.DataFrame
         return table, 0
     agg: dict[str, str] = {
         "received": "min",
+        "queued": "min",
         "dispatched": "min",
         "enroute": "min",
         "arrived": "min",

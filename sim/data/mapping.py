@@ -28,8 +28,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sim.errors import DataError
 
-TIME_FIELDS: tuple[str, ...] = ("received", "dispatched", "enroute", "arrived", "cleared")
-"""Tidy timestamp columns, in the order a call moves through them."""
+TIME_FIELDS: tuple[str, ...] = ("received", "queued", "dispatched", "enroute", "arrived", "cleared")
+"""Tidy timestamp columns, in the order a call moves through them. ``queued`` is when call
+taking ended and the call entered the dispatch queue (few exports have it): received →
+queued is call handling, queued → dispatched the wait for a free unit."""
 
 OFFICER_INITIATED_TRUE: tuple[str, ...] = (
     "y",
@@ -56,7 +58,7 @@ class TimeOffset(BaseModel):
 
     offset: str = Field(description="column holding the elapsed time")
     unit: Literal["s", "min"] = "s"
-    after: Literal["received", "dispatched", "enroute", "arrived"] = "received"
+    after: Literal["received", "queued", "dispatched", "enroute", "arrived"] = "received"
 
 
 TimeSpec = str | tuple[str, str] | TimeOffset
@@ -76,6 +78,7 @@ class ColumnMapping(BaseModel):
     description: str = ""
     received: TimeSpec
     call_type: str | tuple[str, ...]
+    queued: TimeSpec | None = None
     dispatched: TimeSpec | None = None
     enroute: TimeSpec | None = None
     arrived: TimeSpec | None = None
@@ -92,12 +95,17 @@ class ColumnMapping(BaseModel):
     call_type_names: dict[str, str] = Field(default_factory=dict)
     call_type_names_file: str | None = None
     priority_map: dict[str, int] = Field(default_factory=dict)
+    priority_order: Literal["ascending", "descending"] = "ascending"
+    """How the export's priority numbers rank: "ascending" when lower is more urgent (1 is
+    the most urgent, the tidy table's convention); "descending" when higher is more urgent
+    (New Orleans), in which case the levels present are renumbered 1, 2, … from the highest.
+    ``priority_map`` entries are already in the tidy convention and are not renumbered."""
     travel_from: Literal["dispatched", "enroute"] = "dispatched"
     received_is_proxy: bool = False
     delimiter: str | None = None
     notes: tuple[str, ...] = ()
 
-    @field_validator("received", "dispatched", "enroute", "arrived", "cleared", mode="before")
+    @field_validator(*TIME_FIELDS, mode="before")
     @classmethod
     def _pair_as_tuple(cls, value: object) -> object:
         if isinstance(value, list):

@@ -50,6 +50,43 @@ PRESETS: dict[str, Preset] = {
             "Milwaukee: officer-initiated activity is not flagged; it is recognised by call type",
         ),
     ),
+    "milwaukee_2023": _preset(
+        {"call_number", "call_datetime", "nature", "final_nature", "district", "final_status"},
+        "MPD public calls-for-service log, scraped Feb–May 2023 (github.com/RajibAlam43/"
+        "milwaukee911), one row per CAD call number",
+        name="milwaukee_2023",
+        description="Milwaukee Police Department calls for service, Feb–May 2023",
+        received="call_datetime",
+        call_type="nature",
+        call_id="call_number",
+        agency_name="MPD",
+        notes=(
+            "Milwaukee 2023: call creation time only (no dispatch, arrival or clear times, "
+            "no priority)",
+            "Milwaukee 2023: officer-initiated and administrative activity (traffic stops, "
+            "business checks, return to station …) is included but not flagged; it is "
+            "recognised by call type",
+            "Milwaukee 2023: the public log withholds about 30% of CAD numbers (sensitive "
+            "types, cancelled and duplicate numbers); 2023-03-15 is missing (scraper outage)",
+        ),
+    ),
+    "phoenix_2019": _preset(
+        {"incident_num", "call_datetime", "final_radio_code", "final_call_type", "disp_code"},
+        "Phoenix Police Department calls for service, one week (phoenixopendata.com via "
+        "github.com/cronkitedata/cronkite-docs)",
+        name="phoenix_2019",
+        description="Phoenix Police Department citizen-generated dispatched calls",
+        received="call_datetime",
+        call_type="final_call_type",
+        call_id="incident_num",
+        agency_name="PPD",
+        notes=(
+            "Phoenix 2019: call received time only (no dispatch, arrival or clear times, no "
+            "priority); the call type is the final one",
+            "Phoenix 2019: citizen-generated dispatched calls only (the city's dataset "
+            "excludes officer-initiated and non-dispatched calls); Thanksgiving week",
+        ),
+    ),
     "san_francisco_fire": _preset(
         {"Call Number", "Unit ID", "Received DtTm", "On Scene DtTm", "Available DtTm"},
         "DataSF Fire Department Calls for Service (nuek-vuh3)",
@@ -137,12 +174,16 @@ PRESETS: dict[str, Preset] = {
         cleared="TimeClosed",
         call_type=("InitialTypeText", "TypeText"),
         priority="InitialPriority",
+        priority_order="descending",
         officer_initiated="SelfInitiated",
         call_id="NOPD_Item",
         agency_name="NOPD",
         notes=(
             "New Orleans: minute resolution; call_type and priority are the initial "
             "(dispatch) values; priority is the leading digit of codes like '2C'",
+            "New Orleans: a higher NOPD priority is more urgent (shootings are 2, most "
+            "reports 1), so levels are renumbered from the highest: NOPD 3 → 1, 2 → 2, "
+            "1 → 3, 0 → 4",
         ),
     ),
     "mcslc_mobile_crisis": _preset(

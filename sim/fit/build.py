@@ -11,13 +11,11 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
 from sim.analytic import square_root_staffing
 from sim.data import (
@@ -34,9 +32,33 @@ from sim.data import (
 )
 from sim.data.ingest import Provenance as IngestProvenance
 from sim.errors import DataError
-from sim.fit.arrivals import ArrivalFit, Smoothing, Window, data_window, fit_arrivals
-from sim.fit.durations import MIN_EMPIRICAL, DurationFit, fit_by_category, fit_sample, round_sig
+from sim.fit.arrivals import ArrivalFit, Window, data_window, fit_arrivals
+from sim.fit.durations import (
+    MIN_EMPIRICAL,
+    MIN_FIT,
+    DurationFit,
+    fit_by_category,
+    fit_sample,
+    round_sig,
+)
+from sim.fit.handling import handling_minutes
+from sim.fit.options import (
+    DEFAULT_PRIORITY,
+    OTHER_ACTIVITY,
+    OTHER_NAMES,
+    OTHER_ORIGIN,
+    FitOptions,
+)
+from sim.fit.priority import priority_mix, urgency_warning
 from sim.fit.render import render_scenario
+from sim.fit.report import (
+    REPORT_MAX_CHARS,
+    REPORT_MIN_CALLS,
+    CategoryReport,
+    DurationReport,
+    FitReport,
+)
+from sim.fit.staffing import busy_intervals, estimate_units, week_start
 from sim.program import Program, apply_program, eligible_categories
 from sim.scenario import Scenario, from_dict
 
@@ -45,119 +67,6 @@ MIN_CALLS = 30
 STAFFING_BETA = 1.0
 """Square-root staffing β for the baseline: about 1 call in 4 waits at the peak (Halfin–Whitt)."""
 FITTED_WITH = "sim fit 0.1 (sim.fit)"
-REPORT_MIN_CALLS = 5
-"""A raw call type or agency name goes into the report only with at least this many calls."""
-REPORT_MAX_CHARS = 40
-"""…and cut to this many characters: a rare free-text entry could identify a person."""
-
-DEFAULT_PRIORITY: dict[str, int] = {
-    "violent_crime": 1,
-    "medical": 1,
-    "fire": 1,
-    "behavioral_health": 2,
-    "welfare_check": 2,
-    "traffic": 2,
-    "alarm": 2,
-    "neighbor_dispute": 2,
-    "intoxicated_person": 3,
-    "noise_quality_of_life": 3,
-    "unhoused_assistance": 3,
-    "property_crime": 3,
-    "other": 3,
-}
-"""Priority by category when the export has none (1 = most urgent): life-safety first."""
-
-
-class FitOptions(BaseModel):
-    """What to fit and how to write the scenario (the ``sim fit`` options)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str | None = None
-    start: datetime | None = None
-    end: datetime | None = None
-    agencies: tuple[str, ...] | None = None
-    include_officer_initiated: bool = False
-    smoothing: Smoothing = "auto"
-    team: str = "police"
-    team_label: str | None = None
-    police_units: int | None = Field(default=None, ge=1)
-    # About $36/h mean patrol-officer wage (BLS OEWS 2023) × 1.5 for benefits, plus car and
-    # supervision: the same stated assumption as scenarios/demo.toml; set the city's own.
-    cost_per_unit_hour: float = Field(default=80.0, ge=0)
-    days: float = Field(default=28, gt=0)
-    warmup_days: float = Field(default=2, ge=0)
-    replications: int = Field(default=10, ge=1)
-    seed: int = Field(default=1, ge=0)
-    population: int | None = Field(default=None, gt=0)
-    response_target_min: float | None = Field(default=None, gt=0)
-    cap_quantile: float | None = Field(default=0.995, gt=0.5, le=1.0)
-
-
-class DurationReport(BaseModel):
-    """How one duration was fitted: the spec, the method, and every candidate's AIC and KS."""
-
-    spec: dict[str, Any]
-    method: str
-    n: int
-    data_mean: float
-    data_median: float
-    fitted_mean: float
-    ks: float | None
-    note: str
-    candidates: list[dict[str, Any]] = []
-
-    @classmethod
-    def of(cls, fit: DurationFit) -> DurationReport:
-        cands = [{"family": c.family, "aic": round(c.aic, 1), "ks": round(c.ks, 4)}
-                 for c in fit.candidates]  # fmt: skip
-        return cls(spec=fit.spec, method=fit.method, n=fit.n, data_mean=round(fit.mean, 3),
-                   data_median=round(fit.median, 3), fitted_mean=round(fit.dist().mean(), 3),
-                   ks=fit.ks, note=fit.note, candidates=cands)  # fmt: skip
-
-
-class CategoryReport(BaseModel):
-    """One call type's fit: demand, overdispersion, priority and durations."""
-
-    category: str
-    calls: int
-    calls_per_day: float
-    smoothing: str
-    dispersion_index: float | None
-    overdispersion_p: float | None
-    daily_cv: float
-    priority: int
-    priority_from: str
-    dispatch_delay: DurationReport | None
-    on_scene: DurationReport | None
-    on_scene_source: str
-
-
-class FitReport(BaseModel):
-    """Data quality and fit quality, JSON-ready (``sim fit --report``).
-
-    Raw source strings are kept out unless common: the unmapped call types listed, and the
-    agency names keying ``by_agency``, are only those with at least ``REPORT_MIN_CALLS``
-    calls, cut to ``REPORT_MAX_CHARS`` characters (a type seen once may be free text).
-    """
-
-    source: str
-    sha256: str | None
-    rows_read: int
-    calls_used: int
-    window_start: str
-    window_end: str
-    data_days: float
-    gap_days: list[str]
-    cleaning: dict[str, Any] | None
-    categorization: dict[str, Any] | None
-    travel: DurationReport | None
-    team: str
-    units: int
-    units_from: str
-    call_types: list[CategoryReport]
-    by_agency: dict[str, DurationReport] = {}
-    notes: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -216,8 +125,10 @@ def prepare(
     options = options or FitOptions()
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     ingest = read_calls(path, mapping)
+    activity = options.activity()
     config = CleanConfig(
-        drop_officer_initiated=not options.include_officer_initiated,
+        drop_officer_initiated=activity == "drop",
+        drop_administrative=activity != "separate",
         start=options.start,
         end=options.end,
         agencies=options.agencies,
@@ -225,6 +136,10 @@ def prepare(
     )
     cleaned = clean_calls(ingest, config)
     table, unmapped = categorize(cleaned.table, tax)
+    if activity == "public":
+        table["origin"] = "public"
+    for origin, (name, _) in OTHER_ACTIVITY.items():
+        table.loc[(table["origin"] == origin).to_numpy(), "category"] = name
     return Prepared(table, ingest.travel_from, ingest.received_is_proxy, ingest.provenance,
                     cleaned.report, unmapped, tax)  # fmt: skip
 
@@ -298,6 +213,37 @@ class _Fitter:
         end = pd.Timestamp(options.end) if options.end else None
         self.window: Window = data_window(self.table["received"], start, end)
         self.iv = intervals(self.table, prepared.travel_from)
+        origin = self.table.get("origin")
+        everyone = np.ones(len(self.table), bool)
+        self.public = everyone if origin is None else (origin == "public").to_numpy()
+        self.week_start = week_start(self.window)
+        self.units_est = None if options.police_units else estimate_units(self.table, self.window)
+        by_hour: np.ndarray | None = None
+        if self.units_est is not None:
+            by_hour = self.units_est.hour_of_week()
+        elif options.police_units:
+            by_hour = np.full(168, options.police_units)
+        busy = busy_intervals(self.table, self.week_start)
+        handling = handling_minutes(self.table, self.public, busy, by_hour, self.week_start)
+        self.iv["dispatch_delay_min"] = handling.minutes
+        self.handling_method = handling.method
+        self._other_work_on_scene()
+
+    def _other_work_on_scene(self) -> None:
+        """Other work's time on scene: its whole unit time less the team's mean travel.
+
+        Officer-initiated activity is mostly on view (dispatched ≈ arrived), but the model
+        adds the team's travel to every call, so its unit time (dispatch → clear) less the
+        mean travel keeps its busy time's mean.
+        """
+        if self.public.all():
+            return
+        travel = self.travel()
+        mean_travel = travel.mean if travel else 0.0
+        start = self.table["dispatched"].fillna(self.table["arrived"])
+        busy = (self.table["cleared"] - start).dt.total_seconds() / 60
+        other = ~self.public
+        self.iv.loc[other, "on_scene_min"] = (busy[other] - mean_travel).clip(lower=0)
 
     # ------------------------------------------------------------------------- fitting
 
@@ -319,8 +265,22 @@ class _Fitter:
         return fit_by_category(samples, self.groups)
 
     def travel(self) -> DurationFit | None:
-        x = self.iv["travel_min"].dropna().to_numpy()
+        """Travel of calls from the public (other work is mostly on view, with none)."""
+        x = self.iv["travel_min"][self.public].dropna().to_numpy()
         return fit_sample(x) if len(x) >= MIN_EMPIRICAL else None
+
+    def travel_by_priority(self) -> dict[int, DurationFit]:
+        """Travel per priority level (lights and sirens or not), where two or more levels
+        have ``MIN_FIT`` travel times of their own; else nothing (one travel for all)."""
+        prio = self.table["priority"]
+        x = self.iv["travel_min"]
+        ok = self.public & x.notna().to_numpy() & prio.notna().to_numpy()
+        levels = prio[ok].astype(int).value_counts()
+        levels = levels[levels >= MIN_FIT]
+        if len(levels) < 2:
+            return {}
+        return {int(str(k)): fit_sample(x[ok & (prio == k).to_numpy()].to_numpy())
+                for k in sorted(levels.index)}  # fmt: skip
 
     def by_agency(self) -> dict[str, DurationReport]:
         """On-scene fits per agency, keyed only by names common enough to report."""
@@ -334,11 +294,17 @@ class _Fitter:
         fits = fit_by_category(samples)
         return {k: DurationReport.of(f) for k, f in fits.items()}
 
-    def priority(self, category: str) -> tuple[int, str]:
+    def priority(self, category: str) -> tuple[int | dict[int, float], str]:
+        """The observed level or mix; other work after every call from the public."""
+        if category in OTHER_NAMES:
+            levels = self.table.loc[self.public, "priority"].dropna()
+            public = [DEFAULT_PRIORITY.get(c, 3) for c in self.categories]
+            low = int(max(levels.max() if len(levels) else 0, *public)) + 1
+            return low, "after every call from the public (an officer starts it when free)"
         prio = self.table.loc[self.table["category"].astype(str) == category, "priority"]
-        known = prio.dropna()
-        if len(prio) and len(known) >= 0.5 * len(prio):
-            return int(known.mode().iloc[0]), f"data (most common of {len(known):,})"
+        mix = priority_mix(prio)
+        if mix is not None:
+            return mix, f"data ({'mix of ' if isinstance(mix, dict) else ''}{prio.notna().sum():,})"
         return DEFAULT_PRIORITY.get(category, 3), "default for the category"
 
     # ------------------------------------------------------------------------- building
@@ -355,6 +321,11 @@ class _Fitter:
         travel = self.travel()
         team = self.o.team
         travel_spec, travel_note = self._travel_spec(travel)
+        by_priority = self.travel_by_priority()
+        if by_priority:
+            travel_note += "; by priority " + "; ".join(
+                f"{k}: {f.note}, mean {f.mean:.1f}" for k, f in by_priority.items()
+            )
         call_types: dict[str, Any] = {}
         reports: list[CategoryReport] = []
         notes: dict[str, list[str]] = {}
@@ -376,13 +347,17 @@ class _Fitter:
             }
             if cat is not None:
                 entry["community_eligible"] = cat.community_candidate
+            origin = OTHER_ORIGIN.get(c, "public")
+            if origin != "public":
+                entry.update(label=OTHER_ACTIVITY[origin][1], origin=origin)
+                entry["dispatch_delay_min"] = {"dist": "constant", "value": 0.0}
             call_types[c] = entry
             reports.append(
                 CategoryReport(
                     category=c, calls=a.calls, calls_per_day=round(a.calls_per_day, 4),
                     smoothing=a.note, dispersion_index=_opt(a.dispersion_index),
                     overdispersion_p=_opt(a.overdispersion_p), daily_cv=round(a.daily_cv, 3),
-                    priority=prio, priority_from=prio_from,
+                    priority=prio, priority_from=prio_from, origin=origin,
                     dispatch_delay=DurationReport.of(wait.fit) if wait.fit else None,
                     on_scene=DurationReport.of(scene.fit) if scene.fit else None,
                     on_scene_source=scene.source,
@@ -390,13 +365,17 @@ class _Fitter:
             )  # fmt: skip
             notes[c] = [*self._ct_note(c, a, scene, wait), *ct_comments.get(c, ())]
         units, units_from = self._units(call_types, travel_spec)
+        staffing: dict[str, Any] = {"units": units}
+        if self.units_est is not None:
+            staffing = {"shifts": self.units_est.shifts()}
         data = {
             "scenario": self._settings(),
             "teams": {
                 team: {
-                    "units": units,
+                    **staffing,
                     "cost_per_unit_hour": self.o.cost_per_unit_hour,
                     "travel_min": travel_spec,
+                    "travel_by_priority": {str(k): f.spec for k, f in by_priority.items()},
                     "label": self.o.team_label or f"{team} unit (fitted baseline)",
                 }
             },
@@ -404,7 +383,10 @@ class _Fitter:
         }
         scn = from_dict(data, source=f"scenario fitted from {self.where}")
         report = self._report(travel, units, units_from, reports)
-        extra = list(comments)
+        warning = urgency_warning(self.table.loc[self.public], DEFAULT_PRIORITY)
+        if warning:
+            report.notes.append(warning)
+        extra = list(comments) + ([f"WARNING: {warning}"] if warning else [])
         if program is not None:
             scn = apply_program(scn, program, warn=report.notes.append)
             takes = ", ".join(eligible_categories(scn, program)) or "nothing"
@@ -476,6 +458,8 @@ class _Fitter:
     def _units(self, call_types: Mapping[str, Any], travel: dict[str, Any]) -> tuple[int, str]:
         if self.o.police_units is not None:
             return self.o.police_units, "given (--police-units)"
+        if self.units_est is not None:
+            return int(self.units_est.blocks.max()), self.units_est.note()
         from pydantic import TypeAdapter
 
         from sim.dists import Dist
@@ -492,7 +476,8 @@ class _Fitter:
         units = square_root_staffing(max(peak, 1e-9), STAFFING_BETA)
         return units, (
             f"square-root staffing ⌈a + β√a⌉ with β = {STAFFING_BETA} on the peak offered load "
-            f"a = {peak:.1f} busy units (3-hour mean at the busiest hour of the week)"
+            f"a = {peak:.1f} busy units (3-hour mean at the busiest hour of the week), "
+            "round the clock: the export has no dispatch and clear times to count units from"
         )
 
     def _settings(self) -> dict[str, Any]:
@@ -553,6 +538,7 @@ class _Fitter:
             team=self.o.team,
             units=units,
             units_from=units_from,
+            shifts=self.units_est.shifts() if self.units_est else [],
             call_types=reports,
             by_agency=self.by_agency(),
         )
@@ -586,9 +572,10 @@ class _Fitter:
             "  daily_cv: gamma day multiplier, var = m + cv²·m², written only when daily counts",
             "  are overdispersed (Pearson test p < 0.05).",
             "Durations: MLE (scipy.stats, loc 0) of exponential, lognormal, gamma, Weibull; lowest",
-            "  AIC, KS reported; under 50 times → parent group pool or empirical 21 quantiles.",
-            "  Recorded dispatch delays include any wait for a free unit, which the simulation",
-            "  adds again when units are busy: treat fitted delays as an upper bound.",
+            "  AIC whose mean is within 2% and p90 within 5% of the data (else 51 empirical",
+            "  quantiles keeping the mean); under 50 times → parent group pool or own quantiles.",
+            f"Call handling (dispatch_delay_min): {self.handling_method}; the simulation adds",
+            "  its own wait for a free unit, so received → dispatched is never used whole.",
             travel_note + ".",
             f"{self.o.team} units: {units_from}.",
             f"{self.o.team} cost_per_unit_hour {self.o.cost_per_unit_hour:g}: a placeholder from a "

@@ -14,8 +14,20 @@ Cities and what their data allows:
   with the department's code list; times borrowed from Detroit as for Milwaukee.
 * New Orleans (2022, RTCC-requested subset): durations are fine, the mix is not (the rows
   were selected because officers requested camera footage); the file says so.
+* Milwaukee 2023 (Feb–May, creation time only; officer-initiated and administrative work
+  included but not flagged, recognised by call type and kept as call types of their own):
+  arrivals fitted, times borrowed from Detroit.
+* Phoenix 2019 (one week, received time only, citizen-generated dispatched calls only):
+  arrivals fitted from one observation per hour of the week, times borrowed from Detroit.
+* Lane County crisis team (MCSLC dispatch records, full chain): the community responders'
+  own city, every figure fitted — the one shipped police-free backtest.
 * Seattle is not shipped: its extract is one day with no call-received time, which cannot
   give arrival rates (``sim fit`` refuses it with that reason).
+
+Officer-initiated and administrative activity is kept as its own call types (issue 9), and
+units on duty come from the export's concurrency where it has dispatch and clear times.
+``python -m sim.fit.cities --backtest`` prints each city's backtest table for
+docs/VALIDATION.md.
 """
 
 from __future__ import annotations
@@ -208,6 +220,62 @@ def new_orleans(data: Path, out: Path) -> None:
     write_text(out / "new_orleans_rtcc_subset.toml", result.text)
 
 
+def milwaukee_2023(data: Path, out: Path) -> None:
+    borrowed, lines = detroit_borrowed(data / DETROIT)
+    result = fit_calls(
+        data / "milwaukee_2023" / "calls.csv",
+        options=_opts("Milwaukee 2023", 577_222),
+        borrowed=borrowed,
+        comments=[
+            f"Population 577,222: {CENSUS}.",
+            "February–May 2023 from the MPD public call log (scraped): about 30% of CAD numbers",
+            "  are never published (sensitive types, cancelled and duplicate numbers), so",
+            "  demand here is the published share; 2023-03-15 is missing and left out.",
+            "Officer-initiated work (traffic stops, business checks, patrol, park and walk) and",
+            "  administrative entries (return to station, special assignment, out of service)",
+            "  are recognised by call type and kept as call types of their own: they occupy",
+            "  units (with Detroit's all-calls time on scene) but are not calls from the public.",
+            *lines,
+        ],
+    )
+    write_text(out / "milwaukee_2023.toml", result.text)
+
+
+def phoenix_2019(data: Path, out: Path) -> None:
+    borrowed, lines = detroit_borrowed(data / DETROIT)
+    result = fit_calls(
+        data / "phoenix_2019" / "calls.csv",
+        options=_opts("Phoenix 2019 (one week)", 1_608_139, smoothing="product"),
+        borrowed=borrowed,
+        comments=[
+            f"Population 1,608,139: {CENSUS}.",
+            "ONE WEEK (Thanksgiving week, 24–30 November 2019): each hour of the week is seen",
+            "  once, so rates are smoothed as day × hour products; treat the weekly shape as",
+            "  rough. Citizen-generated dispatched calls only (Phoenix publishes no officer-",
+            "  initiated activity), call types as finally classified.",
+            *lines,
+        ],
+    )
+    write_text(out / "phoenix_2019.toml", result.text)
+
+
+def lane_county_crisis_team(data: Path, out: Path) -> None:
+    """The MCSLC dispatch records as a city of their own: one crisis team, all fitted."""
+    result = fit_calls(
+        data / "eugene_lane_county_mcslc" / "MCSLC_raw.csv",
+        options=_opts("Lane County crisis team (MCSLC)", 238_910, team="crisis",
+                      team_label="MCSLC mobile crisis van (medic and crisis worker)"),
+        comments=[
+            "Population 238,910: Eugene 176,654 + Springfield 62,256, U.S. Census Bureau, 2020",
+            "  Census (P1).",
+            "Every call here went to the civilian mobile crisis team: the team's own city, used",
+            "  to backtest a community responder team against its record. Missing times are",
+            "  written as 0:00 in the export and read as missing.",
+        ],
+    )  # fmt: skip
+    write_text(out / "lane_county_crisis_team.toml", result.text)
+
+
 def lane_county(data: Path, out: Path) -> None:
     """Community-responder times from the MCSLC dispatch records, for program templates."""
     path = data / "eugene_lane_county_mcslc" / "MCSLC_raw.csv"
@@ -249,17 +317,53 @@ def lane_county(data: Path, out: Path) -> None:
     write_text(out.parent / "fitted" / "lane_county_mcslc_times.toml", "\n".join(lines) + "\n")
 
 
-CITIES = (milwaukee, san_francisco, berkeley, new_orleans, lane_county)
+CITIES = (milwaukee, san_francisco, berkeley, new_orleans, milwaukee_2023, phoenix_2019,
+          lane_county_crisis_team, lane_county)  # fmt: skip
+
+BACKTESTS = {
+    "san_francisco_fire": "san_francisco_fire/sffd_calls_2020-04.csv",
+    "lane_county_crisis_team": "eugene_lane_county_mcslc/MCSLC_raw.csv",
+    "new_orleans_rtcc_subset": "new_orleans_rtcc_subset/nola_cfs_2022_rtcc_requested_subset.csv",
+    "milwaukee_2023": "milwaukee_2023/calls.csv",
+    "milwaukee": "milwaukee/mke_calls_2018-05.csv",
+    "berkeley_2014": "berkeley_2014/berkeley_pd_daily_call_log_2014-07-07_2014-11-13.csv",
+    "phoenix_2019": "phoenix_2019/calls.csv",
+}
+"""Each shipped city and the export it was fitted from (for ``--backtest``)."""
+BACKTEST_REPLICATIONS = 10
+
+
+def backtest_tables(data: Path, scenarios: Path) -> str:
+    """Every city's backtest headline as Markdown (docs/VALIDATION.md), with the command."""
+    from sim.backtest import backtest
+    from sim.backtest.render import markdown_table
+    from sim.scenario import load_scenario
+
+    parts = []
+    for name, export in BACKTESTS.items():
+        scn = load_scenario(scenarios / f"{name}.toml")
+        result = backtest(scn, data / export, replications=BACKTEST_REPLICATIONS)
+        command = (f"sim backtest scenarios/cities/{name}.toml ../shared/data/cfs/{export} "
+                   f"--replications {BACKTEST_REPLICATIONS}")  # fmt: skip
+        notes = "\n".join(f"- {n}" for n in result.notes)
+        parts.append(f"### {scn.scenario.name}\n\n`{command}`\n\n"
+                     f"{markdown_table(result)}\n\n{notes}\n")  # fmt: skip
+    return "\n".join(parts)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Regenerate every shipped city file; returns 0, or 2 when the data folder is missing."""
     args = sys.argv[1:] if argv is None else argv
+    backtests = "--backtest" in args
+    args = [a for a in args if a != "--backtest"]
     data = Path(args[0]) if args else DEFAULT_DATA
     out = Path(args[1]) if len(args) > 1 else ROOT / "scenarios" / "cities"
     if not data.is_dir():
         print(f"error: {data}: data folder not found — pass the cfs folder", file=sys.stderr)
         return 2
+    if backtests:
+        print(backtest_tables(data, out))
+        return 0
     out.mkdir(parents=True, exist_ok=True)
     for city in CITIES:
         city(data, out)

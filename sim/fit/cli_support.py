@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from rich.console import Console
@@ -77,6 +77,7 @@ def fit_command(
     end: datetime | None = None,
     agency: list[str] | None = None,
     include_officer_initiated: bool = False,
+    other_activity: Literal["separate", "drop", "public"] = "separate",
     police_units: int | None = None,
     durations_from: Path | None = None,
     smoothing: Smoothing = "auto",
@@ -91,6 +92,7 @@ def fit_command(
     options = FitOptions(
         name=name, start=start, end=end, agencies=tuple(agency) if agency else None,
         include_officer_initiated=include_officer_initiated, police_units=police_units,
+        other_activity=other_activity,
         smoothing=smoothing,
     )  # fmt: skip
     prog = None

@@ -94,6 +94,8 @@ def render_scenario(
     for name, team in data["teams"].items():
         lines += table(f"teams.{key(name)}", team)
     for name, ct in data["call_types"].items():
+        if ct.get("origin") == "public":  # the default: said only for other work
+            ct = {k: v for k, v in ct.items() if k != "origin"}
         lines += table(f"call_types.{key(name)}", ct, notes.get(name, ()))
     return "\n".join(lines).lstrip("\n") + "\n"
 

@@ -1,9 +1,12 @@
 """A synthetic calls-for-service export drawn from a known scenario (tests and benchmarks).
 
-The calls come from the engine's own call stream (``draw_calls``): non-homogeneous Poisson
-arrivals with the scenario's weekly shape and day multiplier, then each call's dispatch
-delay, travel and time on scene for its first responding team, as if a unit were always free.
-Fitting the file must give the scenario back within sampling error — the round-trip test.
+The calls are the scenario simulated once (``run_replication``): non-homogeneous Poisson
+arrivals with the scenario's weekly shape and day multiplier, each call's priority, call
+handling, wait for a unit (the scenario's own units and shifts), travel and time on scene,
+written as received, queued (end of call handling), dispatched, arrived and cleared stamps.
+Officer-initiated call types (``origin = "officer"``) are flagged ``self_initiated = Y``
+and named "TRAFFIC STOP …"; administrative ones are named "OUT OF SERVICE …", as exports do.
+Fitting the file must give the scenario back within sampling error — the round-trip tests.
 Three files are written: the CSV, a column mapping and a taxonomy for its call-type names.
 """
 
@@ -17,8 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from sim.experiment import run_replication
 from sim.fit.render import key, value
-from sim.model.calls import draw_calls
 from sim.scenario import Scenario, with_overrides
 
 MONDAY = pd.Timestamp("2023-01-02")
@@ -31,6 +34,7 @@ description = "sim's synthetic calls-for-service export"
 received = "received"
 call_type = "call_type"
 priority = "priority"
+queued = "queued"
 dispatched = "dispatched"
 arrived = "arrived"
 cleared = "cleared"
@@ -41,9 +45,13 @@ call_id = "call_id"
 OFFICER_INITIATED_TYPE = "TRAFFIC STOP"
 
 
-def raw_name(call_type: str) -> str:
+ORIGIN_PREFIX = {"public": "", "officer": "TRAFFIC STOP ", "admin": "OUT OF SERVICE "}
+"""How other work is spelt in the export, so that cleaning recognises it as such."""
+
+
+def raw_name(call_type: str, origin: str = "public") -> str:
     """The export's spelling of a call type: 'welfare_check' → 'WELFARE CHECK'."""
-    return call_type.upper().replace("_", " ")
+    return ORIGIN_PREFIX[origin] + call_type.upper().replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -62,32 +70,36 @@ def synthetic_calls(
     seed: int = 1,
     officer_initiated_share: float = 0.0,
 ) -> pd.DataFrame:
-    """One row per call with received … cleared stamps (seconds), drawn from ``scn``."""
+    """One row per call with received … cleared stamps (seconds), simulated from ``scn``.
+
+    A call still waiting when the window ends has no dispatch, arrival or clear stamp.
+    """
     scn = with_overrides(scn, {"scenario.days": days, "scenario.seed": seed,
                                "scenario.warmup_days": 0})  # fmt: skip
-    calls = draw_calls(scn, replication=0)
+    rec = run_replication(scn, 0)
     names = scn.call_type_names
-    first = [scn.team_names.index(scn.call_types[c].response[0].team) for c in names]
-    col = np.asarray(first)[calls.call_type]
-    rows = np.arange(len(calls))
-    travel = calls.travel[rows, col]
-    on_scene = calls.on_scene[rows, col]
+    origins = [scn.call_types[c].origin for c in names]
     base = MONDAY.to_datetime64().astype("datetime64[s]")
 
     def stamp(minutes: np.ndarray) -> np.ndarray:
-        return base + np.round(minutes * 60).astype("timedelta64[s]")
+        nat = ~np.isfinite(minutes)
+        seconds = np.round(np.where(nat, 0, minutes) * 60).astype("timedelta64[s]")
+        return np.where(nat, np.datetime64("NaT"), base + seconds)
 
+    kind = rec["call_type"]
     frame = pd.DataFrame(
         {
-            "received": stamp(calls.arrival),
-            "call_type": np.asarray([raw_name(c) for c in names])[calls.call_type],
-            "priority": calls.priority.astype(np.int64),
-            "dispatched": stamp(calls.ready),
-            "arrived": stamp(calls.ready + travel),
-            "cleared": stamp(calls.ready + travel + on_scene),
-            "self_initiated": "N",
+            "received": stamp(rec["arrival"]),
+            "call_type": np.asarray([raw_name(c, o) for c, o in zip(names, origins,
+                                                                    strict=True)])[kind],
+            "priority": rec["priority"].astype(np.int64),
+            "queued": stamp(rec["ready"]),
+            "dispatched": stamp(rec["dispatch"]),
+            "arrived": stamp(rec["on_scene"]),
+            "cleared": stamp(rec["clear"]),
+            "self_initiated": np.where(np.asarray(origins)[kind] == "officer", "Y", "N"),
         }
-    )
+    )  # fmt: skip
     extra = _officer_initiated(len(frame), officer_initiated_share, days, seed)
     frame = pd.concat([frame, extra], ignore_index=True).sort_values("received", kind="stable")
     frame.insert(0, "call_id", np.arange(1, len(frame) + 1))
@@ -106,6 +118,7 @@ def _officer_initiated(n_calls: int, share: float, days: float, seed: int) -> pd
             "received": rec,
             "call_type": OFFICER_INITIATED_TYPE,
             "priority": np.full(n, 3, dtype=np.int64),
+            "queued": rec,
             "dispatched": rec,
             "arrived": rec,
             "cleared": rec + np.round(rng.exponential(15.0, n) * 60).astype("timedelta64[s]"),
@@ -115,11 +128,15 @@ def _officer_initiated(n_calls: int, share: float, days: float, seed: int) -> pd
 
 
 def taxonomy_toml(scn: Scenario) -> str:
-    """A taxonomy whose categories are the scenario's call types, matched by exact name."""
-    names = scn.call_type_names
+    """A taxonomy whose categories are the scenario's public call types, by exact name.
+
+    Other work needs no category: cleaning recognises it and fitting names it.
+    """
+    public = {n: ct for n, ct in scn.call_types.items() if ct.is_public}
+    names = list(public)
     default = "other" if "other" in names else names[-1]
     lines = ["version = 1", 'name = "synthetic"', f"default_category = {value(default)}"]
-    for name, ct in scn.call_types.items():
+    for name, ct in public.items():
         lines += [
             "",
             f"[categories.{key(name)}]",

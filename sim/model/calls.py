@@ -1,11 +1,12 @@
 """The call stream: every call of one replication, drawn up front in numpy batches.
 
-All of a call's random attributes (arrival, dispatch delay, whether it needs a unit at all,
-time on scene and travel for every team that might answer it, backup, which options of a
-partial ``share`` it skips, transport, the distance factor of coverage-dependent travel)
-are drawn before the simulation starts, each from a stream named after its call type and
-team. Staffing never touches these draws, so two staffing variants see the same calls
-(common random numbers), and the engine's per-call path does no random number generation.
+All of a call's random attributes (arrival, priority, dispatch delay, whether it needs a unit
+at all, time on scene and travel for every team that might answer it — travel by the call's
+priority where the team has ``travel_by_priority`` — backup, which options of a partial
+``share`` it skips, transport, the distance factor of coverage-dependent travel) are drawn
+before the simulation starts, each from a stream named after its call type and team.
+Staffing never touches these draws, so two staffing variants see the same calls (common
+random numbers), and the engine's per-call path does no random number generation at all.
 Features a scenario does not use leave their columns out (None), so they cost no memory.
 """
 
@@ -115,19 +116,34 @@ def hourly_rates(
 
 
 def _team_times(
-    scn: Scenario, name: str, ct: CallType, n: int, streams: Streams
+    scn: Scenario, name: str, ct: CallType, priority: np.ndarray, streams: Streams
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(travel, on_scene) minutes, calls × teams, for one call type's n calls."""
+    """(travel, on_scene) minutes, calls × teams, for one call type's calls."""
     teams = scn.team_names
+    n = len(priority)
     travel = np.full((n, len(teams)), np.nan)
     on_scene = np.full((n, len(teams)), np.nan)
     for team in ct.teams_used():
         if team not in ct.on_scene_min:
             continue  # a backup-only team with its own on-scene time
         j = teams.index(team)
-        travel[:, j] = scn.teams[team].travel_min.sample(streams("travel", name, team), n)
+        travel[:, j] = _travel(scn, team, name, priority, streams)
         on_scene[:, j] = ct.on_scene_min[team].sample(streams("on_scene", name, team), n)
     return travel, on_scene
+
+
+def _travel(
+    scn: Scenario, team: str, name: str, priority: np.ndarray, streams: Streams
+) -> np.ndarray:
+    """Travel of one team to one call type's calls: its level's distribution where the team
+    has one (``travel_by_priority``, a stream per level), ``travel_min`` otherwise."""
+    spec = scn.teams[team]
+    out = spec.travel_min.sample(streams("travel", name, team), len(priority))
+    for level, dist in spec.travel_by_priority.items():
+        mine = priority == level
+        if mine.any():
+            out[mine] = dist.sample(streams("travel", name, team, f"p{level}"), int(mine.sum()))
+    return out
 
 
 def _backup(
@@ -142,6 +158,19 @@ def _backup(
     travel = scn.teams[team].travel_min.sample(streams("backup_travel", name, team), n)
     on_scene = dist.sample(streams("backup_on_scene", name, team), n)
     return requested, np.where(requested, travel, np.nan), np.where(requested, on_scene, np.nan)
+
+
+def draw_priority(ct: CallType, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Each call's priority: the call type's one level, or a draw from its observed mix.
+
+    Its own stream per call type (``priority/<name>``), so the draw never shifts another
+    attribute's and staffing variants see the same priorities (common random numbers).
+    """
+    levels, shares = ct.priority_mix()
+    if len(levels) == 1:
+        return np.full(n, levels[0], dtype=np.int16)
+    pick = np.searchsorted(np.cumsum(shares)[:-1], rng.random(n), side="right")
+    return levels[pick].astype(np.int16)
 
 
 def _skips(ct: CallType, name: str, n: int, streams: Streams) -> np.ndarray | None:
@@ -218,7 +247,8 @@ def draw_calls(
             rates = hourly_rates(ct, horizon, streams("demand", name), start)
             t = nhpp_arrivals(rates, horizon, streams("arrivals", name))
         n = len(t)
-        travel, on_scene = _team_times(scn, name, ct, n, streams)
+        priority = draw_priority(ct, n, streams("priority", name))
+        travel, on_scene = _team_times(scn, name, ct, priority, streams)
         backup, b_travel, b_on_scene = _backup(scn, name, ct, n, streams)
         extra: dict[str, np.ndarray] = {}
         if shares:
@@ -234,7 +264,7 @@ def draw_calls(
                 "arrival": t,
                 "ready": t + ct.dispatch_delay_min.sample(streams("dispatch_delay", name), n),
                 "call_type": np.full(n, k, dtype=np.int16),
-                "priority": np.full(n, ct.priority, dtype=np.int16),
+                "priority": priority,
                 "no_dispatch": streams("no_dispatch", name).random(n) < ct.no_dispatch_share,
                 "travel": travel,
                 "on_scene": on_scene,
@@ -257,6 +287,7 @@ __all__ = [
     "HOURS_PER_WEEK",
     "CallStream",
     "draw_calls",
+    "draw_priority",
     "hourly_rates",
     "nearest_distance_factor",
     "nhpp_arrivals",

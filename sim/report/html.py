@@ -616,7 +616,11 @@ def load_results(path: Path) -> Summary | Comparison | SweepResults:
 
 
 def report_for_results(path: Path) -> str:
-    """Read results JSON (run, compare or sweep) and return its report as HTML text."""
+    """Read results JSON (run, compare, sweep or backtest) and return its report as HTML."""
+    from sim.report.backtest import backtest_report_file, is_backtest
+
+    if is_backtest(path):
+        return backtest_report_file(path)
     results = load_results(path)
     if isinstance(results, Comparison):
         return comparison_report(results)

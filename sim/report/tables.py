@@ -41,25 +41,42 @@ def headline(s: Summary) -> Table:
     return t
 
 
+def _other_work(busy: dict[str, float]) -> str:
+    """'420 officer, 80 admin' unit-hours that were not calls from the public."""
+    parts = [f"{v:,.0f} {k}" for k, v in busy.items() if k != "public"]
+    return ", ".join(parts) or "–"
+
+
 def teams_table(s: Summary) -> Table:
     t = Table(title="Teams", title_justify="left")
-    for col in (
-        "team",
-        "calls",
-        "backups",
-        "busy unit-h",
-        "staffed unit-h",
-        "utilization",
-        "response p90",
-        "cost",
-    ):
+    other = any(set(team.busy_unit_hours_by_origin) - {"public"} for team in s.teams.values())
+    columns = ["team", "calls", "backups", "busy unit-h"]
+    columns += ["of which not public calls"] if other else []
+    columns += ["staffed unit-h", "utilization", "response p90", "cost"]
+    for col in columns:
         t.add_column(col, justify="left" if col == "team" else "right")
     for name, team in s.teams.items():
+        extra = [_other_work(team.busy_unit_hours_by_origin)] if other else []
         t.add_row(
             name, f"{team.calls:,.0f}", f"{team.backup_calls:,.0f}",
-            f"{team.busy_unit_hours:,.0f}", f"{team.staffed_unit_hours:,.0f}",
+            f"{team.busy_unit_hours:,.0f}", *extra, f"{team.staffed_unit_hours:,.0f}",
             pct(team.utilization), fmt_min(team.response_min, "p90"), f"${team.cost:,.0f}",
         )  # fmt: skip
+    return t
+
+
+def priority_table(s: Summary) -> Table | None:
+    """Response and wait per priority level, when some call type mixes levels."""
+    if not any(len(ct.by_priority) > 1 for ct in s.call_types.values()):
+        return None
+    t = Table(title="By priority (calls from the public)", title_justify="left")
+    for col in ("priority", "calls", "response (95% CI)", "p50", "p90", "wait p90"):
+        t.add_column(col, justify="right")
+    for level in sorted(s.by_priority, key=int):
+        p = s.by_priority[level]
+        t.add_row(level, f"{p.calls:,.0f}", fmt_min(p.response_min),
+                  fmt_min(p.response_min, "p50"), fmt_min(p.response_min, "p90"),
+                  fmt_min(p.wait_min, "p90"))  # fmt: skip
     return t
 
 
@@ -93,8 +110,11 @@ def render_summary(s: Summary, console: Console) -> None:
     per_call = "–" if s.cost.per_call is None else f"${s.cost.per_call:,.0f}"
     ci = s.cost.per_year_ci95
     per_year = f"${s.cost.per_year:,.0f}" + (f" (${ci[0]:,.0f}–${ci[1]:,.0f})" if ci else "")
+    other = f"; other activity: {s.other_activity:,.0f}" if s.other_activity else ""
     cost = Text(f"Cost: {per_year} per year, {per_call} per call; "
-                f"calls per replication: {s.calls:,.0f}")  # fmt: skip
-    console.print(Group(headline(s), teams_table(s), call_types_table(s), cost))
+                f"calls per replication: {s.calls:,.0f}{other}")  # fmt: skip
+    by_priority = priority_table(s)
+    parts = [headline(s), teams_table(s), call_types_table(s)]
+    console.print(Group(*parts, *([by_priority] if by_priority else []), cost))
     for warning in s.warnings:
         console.print(f"[bold yellow]Warning:[/] {warning}")

@@ -69,7 +69,8 @@ def test_berkeley_missing_days_are_not_counted_as_quiet() -> None:
 
 
 @pytest.mark.parametrize("name", ["milwaukee", "san_francisco_fire", "berkeley_2014",
-                                  "new_orleans_rtcc_subset"])  # fmt: skip
+                                  "new_orleans_rtcc_subset", "milwaukee_2023", "phoenix_2019",
+                                  "lane_county_crisis_team"])  # fmt: skip
 def test_shipped_city_runs(name: str) -> None:
     scn = load_scenario(SCENARIOS / "cities" / f"{name}.toml")
     assert scn.scenario.provenance is not None and scn.scenario.population
@@ -85,3 +86,13 @@ def test_shipped_files_are_the_script_output(tmp_path: Path) -> None:
         )
     fitted = SCENARIOS / "fitted" / "lane_county_mcslc_times.toml"
     assert (tmp_path / "fitted" / fitted.name).read_text() == fitted.read_text()
+
+
+def test_new_orleans_read_the_wrong_way_round_is_warned_about() -> None:
+    from sim.data.presets import PRESETS
+
+    path = shared_data("cfs", "new_orleans_rtcc_subset", "nola_cfs_2022_rtcc_requested_subset.csv")
+    preset = PRESETS["new_orleans"].mapping
+    wrong = preset.model_copy(update={"priority_order": "ascending"})
+    assert any("priority_order" in n for n in fit_calls(path, wrong).report.notes)
+    assert not any("priority_order" in n for n in fit_calls(path, preset).report.notes)

@@ -13,6 +13,7 @@ import pytest
 
 from sim.data import (
     TIDY_COLUMNS,
+    CleanConfig,
     CleanResult,
     IngestResult,
     UnmappedReport,
@@ -25,11 +26,14 @@ from sim.data import (
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 CFS = DATA / "cfs"
-AGGREGATES_ONLY = {"detroit_langton_aggregates"}  # tables of counts, no row-level calls
+# Tables of counts or a taxonomy crosswalk, no row-level calls.
+AGGREGATES_ONLY = {"detroit_langton_aggregates", "crosswalk_vera_tsdataclinic"}
 
 # file: (preset, rows in the file, calls after merging rows, minimum share of calls mapped)
 EXTRACTS: dict[str, tuple[str, int, int, float]] = {
     "milwaukee/mke_calls_2018-05.csv": ("milwaukee", 33_968, 33_968, 0.98),
+    "milwaukee_2023/calls.csv": ("milwaukee_2023", 101_101, 101_101, 0.97),
+    "phoenix_2019/calls.csv": ("phoenix_2019", 12_903, 12_903, 0.93),
     "san_francisco_fire/sffd_calls_2020-04.csv": ("san_francisco_fire", 10_410, 5_292, 0.99),
     "seattle/spd_911_incident_response_2016-03-25.csv": (
         "seattle_911_incident_response",
@@ -135,3 +139,23 @@ def test_berkeley_codes_are_named() -> None:
     ingested, _, _ = pipeline("berkeley_2014/berkeley_pd_daily_call_log_2014-07-07_2014-11-13.csv")
     types = set(ingested.table["call_type"].dropna())
     assert {"Noise Complaint", "Welfare Check", "Mental Health", "Reckless Driving"} <= types
+
+
+def test_new_orleans_priority_is_renumbered_so_shootings_outrank_reports() -> None:
+    """NOPD codes higher = more urgent; the tidy table's 1 is the most urgent."""
+    ingested, _, _ = pipeline("new_orleans_rtcc_subset/nola_cfs_2022_rtcc_requested_subset.csv")
+    t = ingested.table
+    shooting = t.loc[t["call_type"] == "AGGRAVATED BATTERY BY SHOOTING", "priority"]
+    report = t.loc[t["call_type"].str.contains("REPORT", na=False), "priority"]
+    assert shooting.median() < report.median()
+    assert set(t["priority"].dropna().unique()) == {1, 2, 3, 4}
+
+
+def test_milwaukee_2023_other_activity_is_tagged_when_kept() -> None:
+    ingested, _, _ = pipeline("milwaukee_2023/calls.csv")
+    kept = clean_calls(ingested, CleanConfig(drop_officer_initiated=False,
+                                             drop_administrative=False))  # fmt: skip
+    origin = kept.table["origin"].value_counts()
+    assert origin["officer"] > 15_000  # traffic stops, business checks, patrol, park and walk
+    assert origin["admin"] > 15_000  # return station, special assignment, out of service
+    assert origin["public"] > 60_000

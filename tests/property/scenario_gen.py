@@ -27,6 +27,13 @@ def _pos(lo: float, hi: float) -> st.SearchStrategy[float]:
     return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
 
 
+def _priority_mixes() -> st.SearchStrategy[dict[int, float]]:
+    """A priority mix over levels 1–3 whose shares add up to 1 (to the validator's 1e-3)."""
+    return st.lists(st.integers(1, 100), min_size=2, max_size=3).map(
+        lambda w: {k + 1: v / sum(w) for k, v in enumerate(w)}
+    )
+
+
 @st.composite
 def dists(draw: st.DrawFn, scale: float = 30.0) -> dict[str, Any]:
     """A distribution spec of any family and parameter form, with a typical value ~scale."""
@@ -160,7 +167,7 @@ def call_types(
         response.append(option)
     ct: dict[str, Any] = {
         "calls_per_day": draw(_pos(10.0 if busy else 0.0, 40.0) if small else _pos(0, 5000)),
-        "priority": draw(st.integers(1, 3)),
+        "priority": draw(st.integers(1, 3) | _priority_mixes()),
         "response": response,
         "on_scene_min": {t: draw(dists()) for t in dict.fromkeys(used)},
     }
@@ -186,6 +193,8 @@ def call_types(
         ct["hour_of_week"] = draw(week)
     if draw(st.booleans()):
         ct["daily_cv"] = draw(_pos(0.0, 1.0))
+    if draw(st.integers(0, 4)) == 0:  # now and then officer-initiated or admin work
+        ct["origin"] = draw(st.sampled_from(["officer", "admin"]))
     if draw(st.booleans()):
         ct["dispatch_delay_min"] = draw(dists(scale=2.0))
     if draw(st.booleans()):
@@ -198,8 +207,8 @@ def call_types(
         ct["backup"] = backup
     if draw(st.booleans()):
         ct["no_dispatch_share"] = draw(_pos(0.0, 0.5))
-    if draw(st.booleans()):
-        ct["community_eligible"] = draw(st.booleans())
+    if draw(st.booleans()):  # other work is never offered to programs
+        ct["community_eligible"] = "origin" not in ct and draw(st.booleans())
     if not small and draw(st.booleans()):
         ct["label"] = draw(st.text(max_size=12))
     return ct

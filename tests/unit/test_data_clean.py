@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.data import TIDY_COLUMNS, CleanConfig, ColumnMapping, clean_calls, intervals, read_calls
+from sim.data.mapping import TIME_FIELDS
 from sim.errors import DataError
 
 T0 = pd.Timestamp("2023-03-01 12:00")
@@ -24,7 +25,7 @@ def table(rows: list[dict[str, object]]) -> pd.DataFrame:
     """A tidy table from rows giving minutes after T0 for each time (None = missing)."""
     data: dict[str, list[object]] = {c: [] for c in TIDY_COLUMNS}
     for row in rows:
-        for col in ("received", "dispatched", "enroute", "arrived", "cleared"):
+        for col in TIME_FIELDS:
             value = row.get(col, None)
             data[col].append(value if isinstance(value, pd.Timestamp) else minutes(value))  # type: ignore[arg-type]
         data["call_type"].append(row.get("call_type", "DISTURBANCE"))
@@ -32,7 +33,7 @@ def table(rows: list[dict[str, object]]) -> pd.DataFrame:
         data["agency"].append(row.get("agency", "PD"))
         data["officer_initiated"].append(row.get("officer_initiated", False))
     out = pd.DataFrame(data)
-    for col in ("received", "dispatched", "enroute", "arrived", "cleared"):
+    for col in TIME_FIELDS:
         out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
     for col in ("call_type", "agency"):
         out[col] = out[col].astype("string")
@@ -48,7 +49,8 @@ NO_CAP = CleanConfig(cap_quantile=None)
 def test_clean_table_passes_unchanged() -> None:
     t = table([GOOD, {**GOOD, "call_type": "NOISE"}])
     result = clean_calls(t, NO_CAP)
-    pd.testing.assert_frame_equal(result.table, t)
+    assert (result.table["origin"] == "public").all()
+    pd.testing.assert_frame_equal(result.table.drop(columns="origin"), t)
     assert result.report.rows_in == result.report.rows_out == 2
     assert result.report.dropped.total == 0
 

@@ -341,3 +341,32 @@ def test_parquet_in_utc_needs_a_timezone(tmp_path: Path) -> None:
         read_calls(path, ColumnMapping(received="t", call_type="c"))
     mapping = ColumnMapping(received="t", call_type="c", timezone="America/Chicago")
     assert read_calls(path, mapping).table["received"].iloc[0] == pd.Timestamp("2020-06-01 07:00")
+
+
+def test_priority_order_descending_renumbers_from_the_highest(tmp_path: Path) -> None:
+    """New Orleans-style codes: higher is more urgent; the tidy table's 1 is the most urgent."""
+    text = "Received,Nature,Priority\n" + "".join(
+        f"2023-01-01 10:0{i}:00,X,{p}\n" for i, p in enumerate(["2C", "1A", "3", "0", ""])
+    )
+    mapping = ColumnMapping(received="Received", call_type="Nature", priority="Priority",
+                            priority_order="descending")  # fmt: skip
+    table = read_calls(write(tmp_path, text), mapping).table
+    assert table["priority"].tolist() == [2, 3, 1, 4, pd.NA]
+
+
+def test_queued_time_is_read_and_kept_in_order(tmp_path: Path) -> None:
+    text = (
+        "Received,Queued,Dispatched,Nature\n"
+        "2023-01-01 10:00:00,2023-01-01 10:01:30,2023-01-01 10:05:00,X\n"
+        "2023-01-01 11:00:00,2023-01-01 11:09:00,2023-01-01 11:05:00,X\n"
+    )
+    mapping = ColumnMapping(received="Received", queued="Queued", dispatched="Dispatched",
+                            call_type="Nature")  # fmt: skip
+    ingested = read_calls(write(tmp_path, text), mapping)
+    assert ingested.table["queued"].notna().all()
+    from sim.data import CleanConfig, clean_calls
+
+    cleaned = clean_calls(ingested, CleanConfig(cap_quantile=None))
+    # Queued after dispatch cannot be: nulled and counted, the call kept.
+    assert cleaned.table["queued"].isna().tolist() == [False, True]
+    assert cleaned.report.nulled.queued_out_of_order == 1

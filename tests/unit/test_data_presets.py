@@ -11,6 +11,10 @@ from sim.data import PRESETS, detect_preset, read_calls
 # Headers as the exports write them (see each extract's SOURCE.txt); no data rows needed.
 HEADERS = {
     "milwaukee": "id,time,location,latitude,longitude,district,nature,status",
+    "milwaukee_2023": "call_number,call_datetime,nature,final_nature,district,final_status",
+    "phoenix_2019": (
+        "incident_num,call_datetime,final_radio_code,final_call_type,disp_code,disposition,grid"
+    ),
     "san_francisco_fire": (
         "Call Number,Unit ID,Incident Number,Call Type,Call Date,Watch Date,Received DtTm,"
         "Entry DtTm,Dispatch DtTm,Response DtTm,On Scene DtTm,Transport DtTm,Hospital DtTm,"

@@ -8,8 +8,12 @@ import numpy as np
 import pytest
 
 from sim.fit.durations import (
+    MEAN_TOLERANCE,
     MIN_EMPIRICAL,
     MIN_FIT,
+    P90_TOLERANCE,
+    QUANTILE_POINTS,
+    empirical_spec,
     fit_by_category,
     fit_sample,
 )
@@ -54,10 +58,10 @@ def test_bad_fit_falls_back_to_empirical() -> None:
     fit = fit_sample(x)
     assert fit.method == "empirical"
     assert "KS" in fit.note
-    assert len(fit.spec["quantiles"]) == 21
-    # The middle of 21 equally spaced quantiles is the sample median itself, written to 4
+    assert len(fit.spec["quantiles"]) == QUANTILE_POINTS
+    # The middle of the equally spaced quantiles is the sample median itself, written to 4
     # significant digits: only that rounding (≤ 5e-4 relative) separates them.
-    assert fit.spec["quantiles"][10] == pytest.approx(np.median(x), rel=1e-3)
+    assert fit.spec["quantiles"][QUANTILE_POINTS // 2] == pytest.approx(np.median(x), rel=1e-3)
 
 
 def test_many_zeros_use_empirical_and_all_zero_is_constant() -> None:
@@ -97,3 +101,39 @@ def test_no_times_pool_across_all_calls_or_are_left_out() -> None:
     assert fits["none"].pooled_all and "0 times: pooled across all calls" in fits["none"].note
     assert fits["none"].spec == fit_sample(big).spec
     assert fit_by_category({"fire": np.array([3.0, 4.0]), "none": np.empty(0)}) == {}
+
+
+SAMPLES = {
+    # A long right tail that few interpolated quantiles overstate (travel times).
+    "heavy tail": lambda rng: rng.lognormal(2.0, 1.1, 4000),
+    # Body and tail of different shapes: no single family fits both.
+    "two humps": lambda rng: np.concatenate([rng.gamma(4, 2, 3000), rng.gamma(2, 40, 800)]),
+    "minute stamps": lambda rng: np.round(rng.exponential(7, 3000)),
+    "pareto tail": lambda rng: (rng.pareto(2.2, 5000) + 1) * 10,
+    "small": lambda rng: rng.weibull(0.8, 35) * 30,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_every_fit_keeps_the_data_mean_and_p90(name: str) -> None:
+    """The bar of issue 9: mean within 2%, p90 within 5%, whatever method was chosen."""
+    x = SAMPLES[name](np.random.default_rng(17))
+    dist = fit_sample(x).dist()
+    mean, p90 = x.mean(), np.quantile(x, 0.9)
+    assert abs(dist.mean() - mean) <= MEAN_TOLERANCE * mean
+    assert abs(dist.quantile(0.9) - p90) <= P90_TOLERANCE * p90
+    # … and its samples agree (the analytic mean is the sampler's): 5 standard errors.
+    draws = dist.sample(np.random.default_rng(1), 200_000)
+    assert abs(draws.mean() - dist.mean()) < 5 * draws.std() / np.sqrt(len(draws))
+
+
+def test_empirical_keeps_the_mean_that_interpolation_would_inflate() -> None:
+    x = np.random.default_rng(4).lognormal(2.0, 1.3, 3000)
+    spec = empirical_spec(x)
+    q = np.asarray(spec["quantiles"])
+    assert len(q) == QUANTILE_POINTS and np.all(np.diff(q) >= 0)
+    naive = np.quantile(x, np.linspace(0, 1, 21))
+    naive_mean = np.sum((naive[1:] + naive[:-1]) / 2) / 20
+    assert naive_mean > 1.05 * x.mean()  # the old 21-point form, for contrast
+    kept = np.sum((q[1:] + q[:-1]) / 2) / (len(q) - 1)
+    assert kept == pytest.approx(x.mean(), rel=1e-3)

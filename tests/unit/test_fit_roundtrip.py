@@ -15,7 +15,7 @@ import pytest
 from scipy import stats
 
 from sim.analytic import square_root_staffing
-from sim.fit.build import FitOptions, FitResult, fit_calls
+from sim.fit.build import Borrowed, FitOptions, FitResult, fit_calls
 from sim.fit.synthetic import write_synthetic
 from sim.scenario import Scenario, from_dict, load_scenario
 
@@ -60,7 +60,7 @@ def known() -> Scenario:
 def fitted(tmp_path_factory: pytest.TempPathFactory) -> tuple[FitResult, Path]:
     folder = tmp_path_factory.mktemp("roundtrip")
     files = write_synthetic(known(), folder, days=7 * WEEKS, seed=5, officer_initiated_share=0.1)
-    options = FitOptions(smoothing="none", cap_quantile=None, name="refit")
+    options = FitOptions(smoothing="none", cap_quantile=None, name="refit", other_activity="drop")
     result = fit_calls(files.csv, files.mapping, taxonomy=files.taxonomy, options=options)
     out = folder / "refit.toml"
     out.write_text(result.text, encoding="utf-8")
@@ -139,14 +139,34 @@ def test_day_level_overdispersion_detected_only_where_present(
     assert result.scenario.call_types["beta"].daily_cv < 0.1
 
 
-def test_baseline_staffing_covers_the_peak(fitted: tuple[FitResult, Path]) -> None:
-    # Square-root staffing on the busiest 3-hour mean offered load of the known scenario.
-    # The fitted peak is the largest of ~18 near-equal weekend-evening 3-hour means, each
-    # from ~620 calls over 6 weeks (SE ≈ 4% ≈ 1.1 busy units, more with gamma_days' day
-    # multiplier), so it sits ~1–2 SE above the true peak: the max of noisy estimates is
-    # biased up. ⌈a + √a⌉ moves ~1.1 units per busy unit, so allow 1 below and 3 above.
-    result, _ = fitted
+def test_without_clear_times_staffing_is_square_root_on_the_peak(
+    tmp_path: Path,
+) -> None:
+    """No dispatch/clear stamps: units cannot be counted, so square-root staffing, said so.
+
+    Square-root staffing on the busiest 3-hour mean offered load of the known scenario (its
+    own times on scene and travel are lent, so only the fitted rates differ). The fitted
+    peak is the largest of ~18 near-equal weekend-evening 3-hour means, each from ~620
+    calls over 6 weeks (SE ≈ 4% ≈ 1.1 busy units, more with gamma_days' day multiplier), so
+    it sits ~1–2 SE above the true peak: the max of noisy estimates is biased up.
+    ⌈a + √a⌉ moves ~1.1 units per busy unit, so allow 1 below and 3 above.
+    """
     scn = known()
+    files = write_synthetic(scn, tmp_path, days=7 * WEEKS, seed=5)
+    mapping = tmp_path / "times_less.toml"
+    mapping.write_text(
+        'received = "received"\ncall_type = "call_type"\npriority = "priority"\n'
+        'call_id = "call_id"\n',
+        encoding="utf-8",
+    )
+    lent = Borrowed(
+        on_scene={n: ct.on_scene_min["police"].spec() for n, ct in scn.call_types.items()},
+        travel=scn.teams["police"].travel_min.spec(),
+        citation="the known scenario",
+    )
+    options = FitOptions(smoothing="none", cap_quantile=None, other_activity="drop")
+    result = fit_calls(files.csv, mapping, taxonomy=files.taxonomy, options=options,
+                       borrowed=lent)  # fmt: skip
     travel = scn.teams["police"].travel_min.mean()
     load = sum(ct.calls_per_day / 1440 * ct.profile() * (travel + ct.on_scene_min["police"].mean())
                for ct in scn.call_types.values())  # fmt: skip
@@ -157,3 +177,5 @@ def test_baseline_staffing_covers_the_peak(fitted: tuple[FitResult, Path]) -> No
     assert expected - 1 <= units <= expected + 3, (units, expected, peak)
     mean_units = float(np.mean(load))
     assert units > square_root_staffing(mean_units, 1.0)  # sized for the peak, not the mean
+    assert "square-root staffing" in result.report.units_from
+    assert "no dispatch and clear times" in result.report.units_from

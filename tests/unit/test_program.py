@@ -117,15 +117,14 @@ def test_shipped_programs_load(path: Path) -> None:
     assert prog.program.backup is not None and prog.program.backup.team == "police"
 
 
-def test_cahoots_like_staffing_and_cost_match_its_cited_figures() -> None:
+def test_cahoots_like_runs_eugenes_2020_vans() -> None:
+    """One van round the clock and a second 10am–10pm [K]: 36 van-hours a day, two vans at
+    the same time from 10:00 to 22:00. Its cost is checked in tests/golden/test_budgets.py."""
     prog = load_program(PROGRAMS / "cahoots_like.toml")
-    team = prog.teams[prog.responder]
-    van_hours = team.on_duty().sum() / 60 * 52  # a year of weekly schedules
-    # One van around the clock plus a second for 16 hours: 40 van-hours a day.
-    assert team.on_duty().mean() * 24 == pytest.approx(40)
-    # White Bird Clinic's ~$2.1M a year, to within 5% (the citation is a round figure).
-    yearly = van_hours * team.cost_per_unit_hour + team.fixed_cost_per_year
-    assert yearly == pytest.approx(2.1e6, rel=0.05)
+    on_duty = prog.teams[prog.responder].on_duty().reshape(7, 1440)
+    assert on_duty.sum() / 60 / 7 == pytest.approx(36)
+    assert (on_duty[:, 10 * 60 : 22 * 60] == 2).all()
+    assert (on_duty[:, : 10 * 60] == 1).all() and (on_duty[:, 22 * 60 :] == 1).all()
 
 
 def test_star_like_runs_six_to_ten_every_day() -> None:
