@@ -7,9 +7,11 @@ same waits, so the timings compare the same work. Ciw draws its own numbers from
 rates (its mean wait is checked loosely against Erlang C). Speed is reported as calls per
 second and as a ratio of run times to the heapq loop (best of several repeats), so the figures
 travel between machines better than seconds do. Peak memory of recording 1,000,000 calls is
-measured in a fresh subprocess.
+measured in a fresh subprocess. With ``--features`` it also times the engine with each
+dispatch lever switched on in the same M/M/10 case (``FEATURES``), as ratios to the same
+heapq loop: what a scenario pays for using one.
 
-    .venv/bin/python -m benchmarks.engine [--calls N] [--ciw-calls N] [--repeats R]
+    .venv/bin/python -m benchmarks.engine [--calls N] [--ciw-calls N] [--repeats R] [--features]
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import simpy
 from sim.analytic import mmc_mean_wait
 from sim.model.calls import CallStream, draw_calls
 from sim.model.engine import simulate
-from sim.scenario import MINUTES_PER_DAY, Scenario, from_dict
+from sim.scenario import MINUTES_PER_DAY, Scenario, from_dict, with_overrides
 
 SERVERS = 10
 RHO = 0.85
@@ -62,6 +64,64 @@ def reference_scenario(calls: int, seed: int = 1) -> Scenario:
         },
         source="benchmarks/engine.py",
     )
+
+
+# The dispatch levers, each switched on in the reference case with as little change to the
+# queueing as possible, so the time measured is the rule's bookkeeping: the general dispatch
+# path, extra draws, extra events. (Travel at 10,000 km/h is still computed per dispatch.)
+_ALL = "call_types.call.response"
+FEATURES: dict[str, dict[str, Any]] = {
+    "(no lever) a wait limit: two options of the same team": {
+        _ALL: [{"team": "units", "max_wait_min": 240}, {"team": "units"}]
+    },
+    "share: the same, the first option taking 90%": {
+        _ALL: [{"team": "units", "share": 0.9, "max_wait_min": 240}, {"team": "units"}]
+    },
+    "transport (20% of calls, 0 minutes)": {
+        "call_types.call.transport": {
+            "units": {"probability": 0.2, "time_min": {"dist": "constant", "value": 0}}
+        }
+    },
+    "coverage travel (10,000 km/h)": {
+        "teams.units.coverage": {"area_km2": 100, "speed_kmh": 10_000}
+    },
+    "pre-emption on (all calls one priority)": {"dispatch.preempt": [1, 2]},
+    "co-responder joining when free (ample team)": {
+        "teams.clinician": {"units": 1000},
+        _ALL: [{"team": "units", "co_responder": {"team": "clinician", "joins": "when_free"}}],
+        "call_types.call.on_scene_min.clinician": {"dist": "exponential", "mean": 30},
+    },
+    "demand growth and month factors (draw only)": {
+        "scenario.start_date": "2024-01-01",
+        "call_types.call.growth_per_year": 0.0001,
+        "call_types.call.monthly": [1.0] * 12,
+    },
+}
+
+
+def feature_scenario(scn: Scenario, changes: dict[str, Any]) -> Scenario:
+    """The reference scenario with one lever on (new tables are added, then overridden)."""
+    base = scn
+    if "teams.clinician" in changes:
+        data = base.model_dump(mode="json", exclude_none=True)
+        data["teams"]["clinician"] = changes["teams.clinician"]
+        data["call_types"]["call"]["on_scene_min"]["clinician"] = changes[
+            "call_types.call.on_scene_min.clinician"
+        ]
+        data["call_types"]["call"]["response"] = changes[_ALL]
+        return from_dict(data, source="benchmarks/engine.py")
+    return with_overrides(base, changes, source="benchmarks/engine.py")
+
+
+def time_features(scn: Scenario, args: argparse.Namespace, heapq_seconds: float) -> list[Timing]:
+    """Best time of the engine with each lever on (its own draws; drawing is not timed)."""
+    out = []
+    for name, changes in FEATURES.items():
+        variant = feature_scenario(scn, changes)
+        calls = draw_calls(variant, 0)
+        t, _ = best_of(lambda: simulate(variant, calls), args.repeats)  # noqa: B023
+        out.append(Timing(f"engine, {name}", len(calls), t, args.repeats))
+    return out
 
 
 # --------------------------------------------------------------------------- the contenders
@@ -342,6 +402,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--simpy-repeats", type=int, default=2, help="repeats for SimPy (0: skip)")
     p.add_argument("--ciw-calls", type=int, default=100_000, help="calls for Ciw (0: skip)")
     p.add_argument("--memory-calls", type=int, default=1_000_000, help="0: skip memory")
+    p.add_argument("--features", action="store_true", help="time each dispatch lever too")
     p.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -363,6 +424,9 @@ def main(argv: list[str] | None = None) -> None:
     ratio = timings[1].seconds / timings[0].seconds
     verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
     print(f"\nengine / heapq loop: {ratio:.2f}× (target ≤ {TARGET_RATIO:.0f}×: {verdict})")
+    if args.features:
+        print("\nwith each dispatch lever on (ratios to the same heapq loop):\n")
+        print(table([timings[0], timings[1], *time_features(scn, args, timings[0].seconds)]))
     if args.memory_calls:
         mem = measure_memory(args.memory_calls)
         print(f"\nmemory, {mem['calls']:,.0f} calls, in a fresh process:\n")

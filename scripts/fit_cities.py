@@ -194,7 +194,7 @@ def berkeley(data: Path, out: Path) -> None:
 def san_francisco(data: Path, out: Path) -> None:
     result = fit_calls(
         data / "san_francisco_fire" / "sffd_calls_2020-04.csv",
-        options=_opts("San Francisco Fire/EMS", 873_965, team="fire",
+        options=_opts("San Francisco Fire/EMS", 873_965, team="fire", role="fire",
                       team_label="SFFD unit: engine, truck or medic (unit rows merged per call)"),
         comments=[
             f"Population 873,965: {CENSUS}.",
@@ -266,7 +266,7 @@ def lane_county_crisis_team(data: Path, out: Path) -> None:
     """The MCSLC dispatch records as a city of their own: one crisis team, all fitted."""
     result = fit_calls(
         data / "eugene_lane_county_mcslc" / "MCSLC_raw.csv",
-        options=_opts("Lane County crisis team (MCSLC)", 238_910, team="crisis",
+        options=_opts("Lane County crisis team (MCSLC)", 238_910, team="crisis", role="community",
                       team_label="MCSLC mobile crisis van (medic and crisis worker)"),
         comments=[
             "Population 238,910: Eugene 176,654 + Springfield 62,256, U.S. Census Bureau, 2020",

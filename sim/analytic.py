@@ -1,5 +1,8 @@
 """Closed-form queueing results: Erlang B/C, M/M/c waits, priority queues, staffing.
 
+Priority queues both ways: non-preemptive (Cobham) waits and pre-emptive-resume times in
+system, for the ``dispatch.preempt`` rule.
+
 Baselines for reports, first guesses for the staffing search, and the theory the validation
 tests hold the simulation to. Rates are in one consistent time unit (sim passes per-minute
 rates); loads are in Erlangs, a = λ/μ. Bad input raises ValueError naming the argument.
@@ -148,6 +151,19 @@ def _class_rates(lams: ArrayLike) -> FloatArray:
     return lam
 
 
+def _moments(
+    lam: FloatArray, mean_service: ArrayLike, second_moment_service: ArrayLike
+) -> tuple[FloatArray, FloatArray]:
+    """Service moments per class (scalars broadcast), checked."""
+    es = np.broadcast_to(np.asarray(mean_service, dtype=float), lam.shape)
+    es2 = np.broadcast_to(np.asarray(second_moment_service, dtype=float), lam.shape)
+    if not np.all(np.isfinite(es) & (es > 0)):
+        raise ValueError(f"mean_service must be finite and > 0, got {mean_service!r}")
+    if not np.all(np.isfinite(es2) & (es2 >= es**2 * (1 - 1e-12))):
+        raise ValueError("second_moment_service must be finite and >= mean_service**2")
+    return es, es2
+
+
 def mg1_priority_waits(
     lams: ArrayLike, mean_service: ArrayLike, second_moment_service: ArrayLike
 ) -> FloatArray:
@@ -157,12 +173,7 @@ def mg1_priority_waits(
     Poisson arrivals per class, FCFS within a class; moments may be scalars (shared by all).
     """
     lam = _class_rates(lams)
-    es = np.broadcast_to(np.asarray(mean_service, dtype=float), lam.shape)
-    es2 = np.broadcast_to(np.asarray(second_moment_service, dtype=float), lam.shape)
-    if not np.all(np.isfinite(es) & (es > 0)):
-        raise ValueError(f"mean_service must be finite and > 0, got {mean_service!r}")
-    if not np.all(np.isfinite(es2) & (es2 >= es**2 * (1 - 1e-12))):
-        raise ValueError("second_moment_service must be finite and >= mean_service**2")
+    es, es2 = _moments(lam, mean_service, second_moment_service)
     return _priority(float(np.sum(lam * es2)) / 2, np.cumsum(lam * es))
 
 
@@ -173,6 +184,36 @@ def mm1_priority_waits(lams: ArrayLike, mu: float) -> FloatArray:
     """
     mu = _positive("service rate mu", mu)
     return mg1_priority_waits(lams, 1 / mu, 2 / mu**2)
+
+
+def mg1_preemptive_resume_sojourns(
+    lams: ArrayLike, mean_service: ArrayLike, second_moment_service: ArrayLike
+) -> FloatArray:
+    """Mean times in system per class in pre-emptive-resume priority M/G/1 (class 0 first).
+
+    T_k = E[S_k] / (1 − σ_{k−1}) + R_k / ((1 − σ_{k−1})(1 − σ_k)), with
+    R_k = Σ_{i<=k} λ_i E[S_i²]/2 and σ_k = Σ_{i<=k} λ_i E[S_i]: a class sees only the work of
+    classes at least as urgent, and its own service is stretched by arrivals of more urgent
+    ones (Kleinrock, Queueing Systems vol. 2, 1976, §3.7; Harchol-Balter, Performance
+    Modeling and Design of Computer Systems, 2013, §32.3). Moments may be scalars.
+    """
+    lam = _class_rates(lams)
+    es, es2 = _moments(lam, mean_service, second_moment_service)
+    sigma = np.cumsum(lam * es)
+    if sigma[-1] >= 1:
+        raise ValueError(f"unstable queue: total utilization {sigma[-1]:.4g} >= 1")
+    before = 1 - np.concatenate(([0.0], sigma[:-1]))
+    return es / before + np.cumsum(lam * es2) / 2 / (before * (1 - sigma))
+
+
+def mm1_preemptive_resume_sojourns(lams: ArrayLike, mu: float) -> FloatArray:
+    """Mean times in system per class in pre-emptive-resume priority M/M/1, common rate μ.
+
+    :func:`mg1_preemptive_resume_sojourns` with E[S] = 1/μ, E[S²] = 2/μ²; class 0 alone
+    is an M/M/1 queue, T_0 = 1/(μ − λ_0).
+    """
+    mu = _positive("service rate mu", mu)
+    return mg1_preemptive_resume_sojourns(lams, 1 / mu, 2 / mu**2)
 
 
 def mmc_priority_waits(lams: ArrayLike, mu: float, c: int) -> FloatArray:

@@ -2,9 +2,11 @@
 
 Only calls that arrive after the warm-up count. Times are minutes:
 
-* response = arrival → first unit on scene; wait = arrival → dispatch (including any
-  dispatch delay); ``p_wait`` = share of dispatched calls that queued for a unit at all;
-* busy unit-hours are the time units spend from dispatch to clear, clipped to the measured
+* response = arrival → first unit on scene (of the answering option's own team); wait =
+  arrival → dispatch (including any dispatch delay); ``p_wait`` = share of dispatched calls
+  that queued for a unit at all; time on scene leaves out transport and interruptions;
+* busy unit-hours are the time units spend from dispatch to clear (co-responders and
+  backups included, stretches taken away by pre-emption not), clipped to the measured
   window (time-weighted, so a call that straddles the warm-up counts only its part);
 * staffed unit-hours are the shifts' units over the window plus overtime past shift ends;
 * only calls from the public (call types of ``origin = "public"``) count in calls, response,
@@ -14,16 +16,16 @@ Only calls that arrive after the warm-up count. Times are minutes:
 
 This module never imports simpy: it sees plain records and the scenario, nothing live.
 The summary it computes is typed (:mod:`sim.summary`, re-exported here) and becomes JSON
-only at the edge.
+only at the edge; replications are combined by :mod:`sim.combine` (also re-exported).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
+from sim.combine import capacity_warnings, combine, mean_stat
 from sim.estimates import t_interval
 from sim.records import Records, State
 from sim.scenario import MINUTES_PER_DAY, MINUTES_PER_WEEK, Scenario
@@ -40,7 +42,6 @@ from sim.summary import (
 )
 
 QUANTILES = (0.5, 0.9, 0.95)
-UNSERVED_WARNING_SHARE = 0.01
 
 
 # --------------------------------------------------------------------- one replication
@@ -114,7 +115,10 @@ class _Calls:
         self.response = c["on_scene"] - c["arrival"]
         self.wait = c["dispatch"] - c["arrival"]
         self.queued = c["dispatch"] > c["ready"]
-        self.on_scene = c["clear"] - c["on_scene"]
+        self.transport = rec.get("transport")
+        self.interrupted = rec.get("interrupted")
+        away = rec.get("interrupted_min")
+        self.on_scene = c["clear"] - c["on_scene"] - np.nan_to_num(self.transport) - away
         # Busy time clipped to the measured window, once for all teams.
         lo, hi = rec.warmup, rec.horizon
         self.busy_primary = _overlap(c["dispatch"], c["clear"], lo, hi)
@@ -124,6 +128,7 @@ class _Calls:
             if backups
             else np.zeros(len(rec))
         )
+        self.busy_co = _overlap(c["co_dispatch"], c["co_clear"], lo, hi) if "co_team" in c else None
         self._everyone: tuple[TimeStat, WaitStat, TimeStat] | None = None
 
     def where(self, name: str, value: int) -> np.ndarray:
@@ -176,14 +181,33 @@ class _Calls:
         return out
 
 
+def _busy_minutes(calls: _Calls, j: int) -> np.ndarray:
+    """Unit-minutes team j spent on each call within the measured window: answering, backing
+    up and co-responding, less the stretches pre-emption took its units away."""
+    rec = calls.rec
+    c = rec.columns
+    busy = (
+        np.where(c["team"] == j, c["units"], 0) * calls.busy_primary
+        + np.where(c["backup_team"] == j, 1, 0) * calls.busy_backup
+    )
+    if calls.busy_co is not None:
+        busy += np.where(c["co_team"] == j, c["co_units"], 0) * calls.busy_co
+    gaps = rec.interruptions
+    mine = gaps["team"] == j
+    if mine.any():
+        lo, hi = rec.warmup, rec.horizon
+        away = gaps["units"][mine] * _overlap(gaps["start"][mine], gaps["end"][mine], lo, hi)
+        np.subtract.at(busy, gaps["call"][mine], away)
+    return busy
+
+
 def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[TeamSummary, float]:
     rec = calls.rec
     lo, hi = rec.warmup, rec.horizon
     c = rec.columns
-    primary = np.where(c["team"] == j, c["units"], 0) * calls.busy_primary
-    backup = np.where(c["backup_team"] == j, 1, 0) * calls.busy_backup
-    busy = np.sum(primary) + np.sum(backup)
-    by_origin = _busy_by_origin(scn, rec, primary + backup)
+    per_call = _busy_minutes(calls, j)
+    busy = float(per_call.sum())
+    by_origin = _busy_by_origin(scn, rec, per_call)
     ot = rec.overtime
     overtime = float(np.sum(_overlap(ot["start"], ot["end"], lo, hi)[ot["team"] == j]))
     regular = staffed_unit_minutes(scn, name, lo, hi)
@@ -197,9 +221,15 @@ def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[Team
     mine = calls.where("team", j) & calls.public
     response, wait, _ = calls.times(mine)
     backups = calls.where("backup_team", j) & np.isfinite(c["backup_dispatch"])
+    moved = mine & calls.served & (np.nan_to_num(calls.transport) > 0)
+    co = calls.where("co_team", j) & np.isfinite(c["co_dispatch"]) if "co_team" in c else None
     summary = TeamSummary(
         calls=float(np.sum(mine & calls.served)),
         backup_calls=float(np.sum(backups)),
+        co_response_calls=float(0 if co is None else np.sum(co)),
+        transports=float(moved.sum()),
+        transport_unit_hours=float(np.sum(c["units"][moved] * calls.transport[moved]) / 60),
+        interrupted_calls=float(np.sum(mine & (calls.interrupted > 0))),
         busy_unit_hours=float(busy) / 60,
         busy_unit_hours_by_origin=by_origin,
         staffed_unit_hours=staffed / 60,
@@ -244,12 +274,16 @@ def _call_type_summary(scn: Scenario, calls: _Calls, k: int, name: str) -> CallT
     if not ct.is_public:  # not a call from the public: no response or wait to speak of
         response, wait = TimeStat(), WaitStat()
     within = calls.within(mine, _targets(scn)) if target is not None else None
+    transported = served & (np.nan_to_num(calls.transport) > 0)
     return CallTypeSummary(
         origin=ct.origin,
+        transport_share=_share(transported[served]),
+        transport_min=time_stat(calls.transport[transported]),
+        interrupted_share=_share(calls.interrupted[served] > 0),
         calls=float(n),
         served_by=served_by,
         no_dispatch_share=_share(calls.no_dispatch[mine]),
-        fallback_share=_share(calls.rec.columns["level"][served] > 0),
+        fallback_share=_share(calls.rec.columns["option"][served] > 0),
         unserved=float(np.sum(mine & calls.waiting)),
         target_min=target,
         within_target=within,
@@ -315,68 +349,6 @@ def replication_summary(scn: Scenario, rec: Records) -> Summary:
     )
 
 
-# ------------------------------------------------------------------ across replications
-
-
-def _merge(nodes: list[Any]) -> Any:
-    """Average a list of same-shaped summaries leaf by leaf, adding intervals of means.
-
-    A key missing from some replications (a priority level that drew no call) is averaged
-    over the replications that have it.
-    """
-    first = next((node for node in nodes if node is not None), None)
-    if isinstance(first, dict):
-        nodes = [node for node in nodes if node is not None]
-        keys = list(dict.fromkeys(k for node in nodes for k in node))
-        out = {k: _merge([node.get(k) for node in nodes]) for k in keys}
-        for k in keys:
-            base = "mean" if k == "ci95" else k.removesuffix("_ci95")
-            if k.endswith("ci95") and base in out:
-                values = [node[base] for node in nodes if node.get(base) is not None]
-                out[k] = t_interval(values)
-        return out
-    present = [v for v in nodes if v is not None]
-    if not present:
-        return None
-    if isinstance(present[0], bool) or not isinstance(present[0], (int, float)):
-        return present[0]
-    return float(np.mean(present))
-
-
-def combine(scn: Scenario, reps: list[Summary]) -> Summary:
-    """The across-replication summary: means of each statistic, t-intervals of the means."""
-    merged = _merge([r.model_dump() for r in reps])
-    merged.update(replications=len(reps), seed=scn.scenario.seed, warnings=[])
-    summary = Summary.model_validate(merged)
-    return summary.model_copy(update={"warnings": capacity_warnings(summary)})
-
-
-def mean_stat(stats: Sequence[TimeStat]) -> TimeStat:
-    """Per-replication time statistics averaged as :func:`combine` averages a summary's."""
-    merged = _merge([s.model_dump() for s in stats]) if stats else {}
-    return TimeStat.model_validate(merged)
-
-
-def capacity_warnings(summary: Summary) -> list[str]:
-    """Plain words for a run whose demand outgrew its capacity."""
-    out = []
-    # A few calls still queued at the very end are normal; a share this large means the
-    # queue kept growing through the run.
-    if summary.unserved > max(1.0, UNSERVED_WARNING_SHARE * summary.calls):
-        share = summary.unserved / summary.calls if summary.calls else 0.0
-        worst = sorted(summary.call_types.items(), key=lambda kv: -kv[1].unserved)
-        names = ", ".join(f"{k} ({v.unserved:.0f})" for k, v in worst if v.unserved > 0)
-        out.append(
-            f"Demand exceeds capacity: on average {summary.unserved:.0f} calls ({share:.1%}) "
-            f"were never served before the run ended — {names}. The queue grows; "
-            "add units or hours."
-        )
-    for name, team in summary.teams.items():
-        if team.utilization is not None and team.utilization > 0.95:
-            out.append(f"Team {name} is busy {team.utilization:.0%} of its staffed time.")
-    return out
-
-
 __all__ = [
     "SCHEMA_VERSION",
     "CallTypeSummary",
@@ -387,6 +359,7 @@ __all__ = [
     "TeamSummary",
     "TimeStat",
     "WaitStat",
+    "capacity_warnings",
     "combine",
     "group_summary",
     "mean_stat",

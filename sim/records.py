@@ -2,9 +2,12 @@
 
 One row per call, as numpy columns (like Ciw's single record type): when it arrived, when it
 reached the dispatcher, which team and option answered it, when units were dispatched,
-arrived and cleared, and the same for any backup. Unit-overtime stretches (a unit finishing
-its call after its shift ended) are a second, small table. Every statistic in
-:mod:`sim.metrics` derives from these; the model itself never averages anything.
+arrived and cleared, and the same for any backup. Columns of rules a scenario does not use
+(transport, co-responders, pre-emption) are left out, so a large run without them stays as
+small as before; :meth:`Records.get` gives their neutral value. Small side tables: unit-
+overtime stretches (a unit finishing its call after its shift ended), moves along the
+response chain, and interruptions by pre-emption. Every statistic in :mod:`sim.metrics`
+derives from these; the model itself never averages anything.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ COLUMNS: dict[str, type] = {
     "call_type": np.int16,
     "priority": np.int16,
     "state": np.int8,
-    "level": np.int8,
+    "option": np.int8,  # the response option that answered (or was reached last); -1: none
     "team": np.int8,
     "units": np.int8,
     "dispatch": np.float64,
@@ -48,6 +51,22 @@ COLUMNS: dict[str, type] = {
     "backup_on_scene": np.float64,
     "backup_clear": np.float64,
 }
+
+# Columns present only when the scenario uses the rule, with their value where it is not used.
+FEATURE_COLUMNS: dict[str, tuple[type, float]] = {
+    "transport": (np.float64, 0.0),  # minutes of transport in the answering units' busy time
+    "co_team": (np.int8, NO_TEAM),  # the co-responder's team
+    "co_units": (np.int8, 0),
+    "co_dispatch": (np.float64, np.nan),
+    "co_on_scene": (np.float64, np.nan),
+    "co_clear": (np.float64, np.nan),
+    "interrupted": (np.int8, 0),  # times the call's units were taken by a more urgent call
+    "interrupted_min": (np.float64, 0.0),  # minutes after the first arrival it was not worked on
+}
+
+
+def _table(**dtypes: type) -> dict[str, np.ndarray]:
+    return {name: np.zeros(0, dtype=dtype) for name, dtype in dtypes.items()}
 
 
 @dataclass(frozen=True)
@@ -63,12 +82,29 @@ class Records:
     replication: int = 0
     seed: int = 0
     meta: dict[str, float] = field(default_factory=dict)
+    # call, option it left, minute: every move along the response chain
+    moves: dict[str, np.ndarray] = field(
+        default_factory=lambda: _table(call=np.int64, option=np.int8, time=np.float64)
+    )
+    # call, team, units, start, end: stretches a call's units were taken away (pre-emption)
+    interruptions: dict[str, np.ndarray] = field(
+        default_factory=lambda: _table(
+            call=np.int64, team=np.int8, units=np.int8, start=np.float64, end=np.float64
+        )
+    )
 
     def __len__(self) -> int:
         return len(self.columns["arrival"])
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.columns[name]
+
+    def get(self, name: str) -> np.ndarray:
+        """A column, or for a rule the scenario does not use, its neutral value for every call."""
+        if name in self.columns:
+            return self.columns[name]
+        dtype, fill = FEATURE_COLUMNS[name]
+        return np.full(len(self), fill, dtype=dtype)
 
     def measured(self) -> np.ndarray:
         """Mask of calls that arrived after warm-up (the ones statistics are taken over)."""
@@ -86,6 +122,8 @@ class Records:
         frame["state"] = np.array([s.name.lower() for s in State], dtype=object)[frame["state"]]
         frame["team"] = teams[self.columns["team"]]  # -1 picks the trailing ""
         frame["backup_team"] = teams[self.columns["backup_team"]]
+        if "co_team" in frame:
+            frame["co_team"] = teams[self.columns["co_team"]]
         frame.insert(0, "replication", self.replication)
         frame.insert(1, "call", np.arange(len(self)))
         return frame

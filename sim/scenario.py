@@ -8,7 +8,9 @@ rather than a silently ignored setting. Time is in minutes from Monday 00:00.
 
 from __future__ import annotations
 
+import datetime
 import difflib
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -21,6 +23,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sim.dists import ZERO, Dist
 from sim.errors import ScenarioError
+from sim.levers import (
+    ROLES,
+    CoResponder,
+    Coverage,
+    DispatchRules,
+    Role,
+    Transport,
+    check_options,
+)
 
 MINUTES_PER_DAY = 1440
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
@@ -94,6 +105,8 @@ class Team(BaseModel):
     travel_by_priority: dict[int, Dist] = {}
     """Travel at the listed priority levels (lights and sirens at priority 1, say); other
     levels use ``travel_min``."""
+    coverage: Coverage | None = None
+    role: Role | None = None
     label: str | None = None
 
     @model_validator(mode="after")
@@ -138,12 +151,26 @@ def _wrap(start: int, end: int) -> list[tuple[int, int]]:
 
 
 class ResponseOption(BaseModel):
-    """One step of a response chain: which team, how many units, how long to wait for it."""
+    """One step of a response chain: which team, how many units, how long to wait for it.
+
+    ``share`` is the share of the call type's calls this option applies to (drawn per
+    call); the others start at the next option.
+    """
 
     model_config = _FROZEN
     team: str
     units: int = Field(default=1, ge=1)
     max_wait_min: float | None = Field(default=None, ge=0)
+    share: float | None = Field(default=None, ge=0, le=1)  # None: every call
+    co_responder: CoResponder | None = None
+
+    def share_of_calls(self) -> float:
+        """The share of calls reaching this option that it applies to (1 unless ``share``)."""
+        return 1.0 if self.share is None else self.share
+
+    def teams(self) -> list[str]:
+        """The option's team, then its co-responder's."""
+        return [self.team] + ([self.co_responder.team] if self.co_responder else [])
 
 
 class Backup(BaseModel):
@@ -183,13 +210,16 @@ class CallType(BaseModel):
     hourly: tuple[float, ...] | None = Field(default=None, min_length=24, max_length=24)
     daily: tuple[float, ...] | None = Field(default=None, min_length=7, max_length=7)
     hour_of_week: tuple[float, ...] | None = Field(default=None, min_length=168, max_length=168)
+    monthly: tuple[float, ...] | None = Field(default=None, min_length=12, max_length=12)
+    growth_per_year: float | None = Field(default=None, gt=-1, le=10, allow_inf_nan=False)
     daily_cv: float = Field(default=0.0, ge=0)
     priority: Annotated[int, Field(ge=1)] | dict[int, float] = 3
     """One level for every call, or the observed mix: ``{ 1 = 0.2, 2 = 0.5, 3 = 0.3 }``."""
     origin: Origin = "public"
-    response: tuple[ResponseOption, ...] = Field(min_length=1)
+    response: tuple[ResponseOption, ...] = Field(min_length=1, max_length=8)
     dispatch_delay_min: Dist = ZERO
     on_scene_min: dict[str, Dist]
+    transport: dict[str, Transport] = {}
     backup: Backup | None = None
     no_dispatch_share: float = Field(default=0.0, ge=0, le=1)
     community_eligible: bool | None = None
@@ -206,10 +236,15 @@ class CallType(BaseModel):
             )
         if self.hour_of_week is not None and (self.hourly or self.daily):
             raise ValueError("give hour_of_week (168 values) or hourly/daily factors, not both")
-        for name in ("hourly", "daily", "hour_of_week"):
+        for name in ("hourly", "daily", "hour_of_week", "monthly"):
             values = getattr(self, name)
-            if values is not None and (min(values) < 0 or not np.mean(values) > 0):
-                raise ValueError(f"{name} factors must be non-negative with a positive sum")
+            # The largest factor is at least 1e-9: relative factors any smaller underflow
+            # when hour and day factors are multiplied, and give no demand shape at all.
+            if values is not None and (min(values) < 0 or max(values) < 1e-9):
+                raise ValueError(
+                    f"{name} factors must be non-negative with a positive sum "
+                    "(the largest at least 1e-9)"
+                )
         for i, option in enumerate(self.response[:-1]):
             if option.max_wait_min is None:
                 raise ValueError(
@@ -220,7 +255,18 @@ class CallType(BaseModel):
             raise ValueError(
                 "the last response option waits as long as it takes; remove its max_wait_min"
             )
+        check_options(self.response)
+        for team in self.transport:
+            if team not in [o.team for o in self.response]:
+                raise ValueError(
+                    f"transport.{team}: team '{team}' answers no option of this call type; "
+                    f"transport is by the answering team ({', '.join(self.response_teams())})"
+                )
         return self
+
+    def response_teams(self) -> list[str]:
+        """Teams that answer an option of the chain (not co-responders), in order."""
+        return list(dict.fromkeys(o.team for o in self.response))
 
     def profile(self) -> np.ndarray:
         """Relative demand in each of the 168 hours of the week, averaging 1."""
@@ -247,7 +293,8 @@ class CallType(BaseModel):
 
     def teams_used(self) -> list[str]:
         """Teams this call type may occupy, in order of first mention."""
-        names = [o.team for o in self.response] + ([self.backup.team] if self.backup else [])
+        names = [t for o in self.response for t in o.teams()]
+        names += [self.backup.team] if self.backup else []
         return list(dict.fromkeys(names))
 
 
@@ -277,10 +324,17 @@ class RunSettings(BaseModel):
     response_target_min: float | None = Field(default=None, gt=0)
     targets: dict[str, float] = {}
     population: int | None = Field(default=None, gt=0)
+    start_date: datetime.date | None = None
     provenance: Provenance | None = None
 
     @model_validator(mode="after")
     def _check(self) -> RunSettings:
+        if self.start_date is not None and self.start_date.weekday() != 0:
+            monday = self.start_date - datetime.timedelta(days=self.start_date.weekday())
+            raise ValueError(
+                f"start_date: {self.start_date} is a {self.start_date:%A}; the simulation "
+                f"starts on a Monday: use {monday} or {monday + datetime.timedelta(days=7)}"
+            )
         if self.warmup_days >= self.days:
             raise ValueError(
                 f"warmup_days ({self.warmup_days}) must be less than days ({self.days}), "
@@ -302,6 +356,7 @@ class Scenario(BaseModel):
 
     model_config = _FROZEN
     scenario: RunSettings
+    dispatch: DispatchRules = DispatchRules()
     teams: dict[str, Team] = Field(min_length=1)
     call_types: dict[str, CallType] = Field(min_length=1)
 
@@ -312,13 +367,11 @@ class Scenario(BaseModel):
             where = f"call_types.{name}"
             for i, option in enumerate(ct.response):
                 _known_team(option.team, teams, f"{where}.response.{i}.team")
-                most = self.teams[option.team].max_units()
-                if 0 < most < option.units:  # zero on duty: calls simply move on
-                    raise ValueError(
-                        f"{where}.response.{i}.units: asks for {option.units} units but team "
-                        f"'{option.team}' never has more than {most}"
-                        " on duty; lower units or add staff"
-                    )
+                self._check_units(option.team, option.units, f"{where}.response.{i}.units")
+                if option.co_responder is not None:
+                    co, at = option.co_responder, f"{where}.response.{i}.co_responder"
+                    _known_team(co.team, teams, f"{at}.team")
+                    self._check_units(co.team, co.units, f"{at}.units")
             if ct.backup is not None:
                 _known_team(ct.backup.team, teams, f"{where}.backup.team")
             for team in ct.on_scene_min:
@@ -340,6 +393,11 @@ class Scenario(BaseModel):
                     f"{where}.response: team '{last}' (the last option) never has a unit on duty,"
                     " so these calls could never be served; give it units or shifts"
                 )
+            if ct.monthly is not None and self.scenario.start_date is None:
+                raise ValueError(
+                    f"{where}.monthly: month-of-year factors need scenario.start_date (a "
+                    "Monday, e.g. 2024-01-01), so the run knows which month it is in"
+                )
         for name in self.scenario.targets:
             if name not in self.call_types:
                 raise ValueError(
@@ -348,9 +406,23 @@ class Scenario(BaseModel):
                 )
         return self
 
+    def _check_units(self, team: str, units: int, where: str) -> None:
+        most = self.teams[team].max_units()
+        if 0 < most < units:  # zero on duty: calls simply move on
+            raise ValueError(
+                f"{where}: asks for {units} units but team '{team}' never has more than "
+                f"{most} on duty; lower units or add staff"
+            )
+
     @property
     def team_names(self) -> list[str]:
         return list(self.teams)
+
+    def teams_with_role(self, role: str) -> list[str]:
+        """Names of the teams whose ``role`` is the given one (e.g. 'police'), in file order."""
+        if role not in ROLES:
+            raise ValueError(f"unknown role '{role}'; roles are {', '.join(ROLES)}")
+        return [name for name, team in self.teams.items() if team.role == role]
 
     @property
     def call_type_names(self) -> list[str]:
@@ -494,19 +566,40 @@ def _drop_none(node: Any) -> Any:
 
 
 def offered_load(scn: Scenario) -> dict[str, float]:
-    """Mean busy units each team would need if every call went to its first option (Erlangs).
+    """Mean busy units each team would need if every call were answered where it first can be.
 
-    A rough capacity check (ignores fallback, backup and no-dispatch calls' shares only
-    where stated); used to say plainly when demand exceeds what a team can ever serve.
+    A rough capacity check (Erlangs): each option takes its ``share`` of the calls that reach
+    it, and the first option that applies to all of them takes the rest; fallback after a
+    wait, backups and pre-emption are ignored. Used to say plainly when demand exceeds what
+    a team can ever serve.
     """
     load = dict.fromkeys(scn.teams, 0.0)
     for ct in scn.call_types.values():
-        first = ct.response[0]
-        busy = first.units * (
-            scn.teams[first.team].travel_min.mean() + ct.on_scene_min[first.team].mean()
-        )
-        load[first.team] += ct.calls_per_day * (1 - ct.no_dispatch_share) * busy / MINUTES_PER_DAY
+        per_min = ct.calls_per_day * (1 - ct.no_dispatch_share) / MINUTES_PER_DAY
+        left = 1.0
+        for option in ct.response:
+            share = option.share_of_calls()
+            taken, left = left * share, left * (1 - share)
+            crew = [(option.team, option.units)]
+            if option.co_responder is not None:
+                crew.append((option.co_responder.team, option.co_responder.units))
+            for team, units in crew:
+                held = mean_travel(scn.teams[team]) + ct.on_scene_min[team].mean()
+                if team == option.team and team in ct.transport:
+                    move = ct.transport[team]
+                    held += move.probability * (move.time_min.mean() if move.time_min else 0.0)
+                load[team] += per_min * taken * units * held
+            if left <= 0:
+                break
     return load
+
+
+def mean_travel(team: Team) -> float:
+    """Mean travel minutes; with coverage, at the average units on duty (a rough figure)."""
+    fixed = team.travel_min.mean()
+    if team.coverage is None:
+        return fixed
+    return fixed + team.coverage.minutes(max(1, round(mean_units(team))), math.sqrt(math.pi / 8))
 
 
 def mean_units(team: Team) -> float:
@@ -516,8 +609,12 @@ def mean_units(team: Team) -> float:
 
 __all__ = [
     "ORIGINS",
+    "ROLES",
     "Backup",
     "CallType",
+    "CoResponder",
+    "Coverage",
+    "DispatchRules",
     "Origin",
     "Provenance",
     "ResponseOption",
@@ -525,6 +622,7 @@ __all__ = [
     "Scenario",
     "Shift",
     "Team",
+    "Transport",
     "dumps",
     "from_dict",
     "load_scenario",

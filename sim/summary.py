@@ -40,6 +40,10 @@ class PrioritySummary(BaseModel):
 class TeamSummary(BaseModel):
     calls: float
     backup_calls: float
+    co_response_calls: float = 0.0  # calls it joined as a co-responder
+    transports: float = 0.0  # calls it answered and transported the person from
+    transport_unit_hours: float = 0.0
+    interrupted_calls: float = 0.0  # calls of its own whose units were pre-empted
     busy_unit_hours: float
     busy_unit_hours_by_origin: dict[str, float] = {}
     staffed_unit_hours: float
@@ -63,6 +67,9 @@ class CallTypeSummary(BaseModel):
     response_min: TimeStat
     wait_min: WaitStat
     on_scene_min: TimeStat
+    transport_share: float | None = None  # of the calls served
+    transport_min: TimeStat = TimeStat()  # of the calls transported
+    interrupted_share: float | None = None  # of the calls served
     by_priority: dict[str, PrioritySummary] = {}
 
 

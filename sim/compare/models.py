@@ -64,6 +64,7 @@ class CityComparison(BaseModel):
     program_calls_per_year: Estimate
     program_share_of_eligible: float | None
     police_unit_hours_freed_per_year: Estimate | None
+    police_teams: list[str] = []  # the city's teams with role = "police"
     utilization: dict[str, TeamUse]
     response_eligible: ResponseChange
     response_all: ResponseChange

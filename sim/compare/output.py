@@ -14,7 +14,6 @@ from pydantic import BaseModel
 from rich.table import Table
 
 from sim.compare.models import CityComparison, Comparison
-from sim.compare.run import POLICE
 from sim.estimates import Estimate
 from sim.metrics import TimeStat
 
@@ -56,7 +55,7 @@ class CityRow(BaseModel):
 
     @classmethod
     def of(cls, c: CityComparison, responder: str) -> CityRow:
-        police = c.utilization.get(POLICE)
+        police = c.utilization.get(_police(c))
         answered, freed = _lohi(c.program_calls_per_year), _lohi(c.police_unit_hours_freed_per_year)
         res = c.per_100k_residents
         e, a = c.response_eligible, c.response_all
@@ -143,7 +142,7 @@ def table_rows(result: Comparison) -> list[tuple[str, list[str]]]:
         ("share of eligible calls answered", lambda c: _fmt(c.program_share_of_eligible, ".0%")),
         ("police unit-hours freed / year", lambda c: _fmt_ci(c.police_unit_hours_freed_per_year)),
         (f"{who} utilization", lambda c: _fmt(c.utilization[who].with_program, ".0%")),
-        ("police utilization (before → after)", lambda c: _arrow(c, POLICE, ".0%")),
+        ("police utilization (before → after)", lambda c: _arrow(c, _police(c), ".0%")),
         ("eligible response mean, min (before)",
          lambda c: _fmt_ci(_as_estimate(c.response_eligible.baseline), ".1f")),
         ("eligible response mean, min (after)",
@@ -172,6 +171,11 @@ def table_rows(result: Comparison) -> list[tuple[str, list[str]]]:
 
 def _as_estimate(stat: TimeStat) -> Estimate:
     return Estimate(mean=stat.mean, ci95=stat.ci95)
+
+
+def _police(c: CityComparison) -> str:
+    """The city's (first) police team, by role; "" if it has none."""
+    return c.police_teams[0] if c.police_teams else ""
 
 
 def _arrow(c: CityComparison, team: str, spec: str) -> str:

@@ -132,7 +132,7 @@ def _response(base: list[TimeStat], prog: list[TimeStat]) -> ResponseChange:
 
 def _city_result(plan: CityPlan, program: Program, pairs: _Pairs) -> CityComparison:
     city, with_program, categories = plan.city, plan.with_program, plan.categories
-    source, notes = plan.source, plan.notes
+    source, notes = plan.source, list(plan.notes)
     base, prog = combine(city, pairs.baseline), combine(with_program, pairs.with_program)
     per_year = DAYS_PER_YEAR / city.measured_days()
     calls_per_year = {k: ct.calls * per_year for k, ct in base.call_types.items()}
@@ -140,11 +140,20 @@ def _city_result(plan: CityPlan, program: Program, pairs: _Pairs) -> CityCompari
     eligible = sum(calls_per_year[c] for c in categories)
     program_teams = list(program.teams)
     answered = estimate([s.teams[program.responder].calls * per_year for s in pairs.with_program])
+    police = city.teams_with_role(POLICE)  # by role, never by a team's name
     freed = None
-    if POLICE in city.teams:
+    if police:
         freed = paired(
-            [s.teams[POLICE].busy_unit_hours * per_year for s in pairs.with_program],
-            [s.teams[POLICE].busy_unit_hours * per_year for s in pairs.baseline],
+            [
+                sum(s.teams[t].busy_unit_hours for t in police) * per_year
+                for s in pairs.with_program
+            ],
+            [sum(s.teams[t].busy_unit_hours for t in police) * per_year for s in pairs.baseline],
+        )
+    else:
+        notes.append(
+            f'{city.scenario.name}: no team has role = "police", so police unit-hours freed '
+            'is left out; give its police team role = "police"'
         )
     program_cost = estimate(
         [sum(s.teams[t].cost for t in program_teams) * per_year for s in pairs.with_program]
@@ -184,6 +193,7 @@ def _city_result(plan: CityPlan, program: Program, pairs: _Pairs) -> CityCompari
             answered.mean / eligible if eligible and answered.mean is not None else None
         ),
         police_unit_hours_freed_per_year=freed,
+        police_teams=police,
         utilization={
             t: TeamUse(
                 baseline=base.teams[t].utilization if t in base.teams else None,

@@ -373,6 +373,7 @@ class _Fitter:
             "teams": {
                 team: {
                     **staffing,
+                    "role": self.o.role,
                     "cost_per_unit_hour": self.o.cost_per_unit_hour,
                     "travel_min": travel_spec,
                     "travel_by_priority": {str(k): f.spec for k, f in by_priority.items()},

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.fit.arrivals import Smoothing
+from sim.levers import Role
 
 DEFAULT_PRIORITY: dict[str, int] = {
     "violent_crime": 1,
@@ -48,6 +49,8 @@ class FitOptions(BaseModel):
     """Same as ``other_activity = "public"`` (kept for callers written before it)."""
     smoothing: Smoothing = "auto"
     team: str = "police"
+    role: Role = "police"
+    """The team's role (sim.levers.ROLES): what `sim compare` and reports look it up by."""
     team_label: str | None = None
     police_units: int | None = Field(default=None, ge=1)
     # About $36/h mean patrol-officer wage (BLS OEWS 2023) × 1.5 for benefits, plus car and

@@ -2,20 +2,25 @@
 
 All of a call's random attributes (arrival, priority, dispatch delay, whether it needs a unit
 at all, time on scene and travel for every team that might answer it — travel by the call's
-priority where the team has ``travel_by_priority`` — backup) are drawn before the
-simulation starts, each from a stream named after its call type and team. Staffing never
-touches these draws, so two staffing variants see the same calls (common random numbers),
-and the engine's per-call path does no random number generation at all.
+priority where the team has ``travel_by_priority`` — backup, which options of a partial
+``share`` it skips, transport, the distance factor of coverage-dependent travel) are drawn
+before the simulation starts, each from a stream named after its call type and team.
+Staffing never touches these draws, so two staffing variants see the same calls (common
+random numbers), and the engine's per-call path does no random number generation at all.
+Features a scenario does not use leave their columns out (None), so they cost no memory.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.rng import Streams
 from sim.scenario import HOURS_PER_WEEK, MINUTES_PER_DAY, CallType, Scenario
+
+DAYS_PER_YEAR = 365.0
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,10 @@ class CallStream:
 
     ``travel`` and ``on_scene`` are (calls × teams) minutes, NaN where the team cannot be
     involved; ``backup_travel``/``backup_on_scene`` are the backup team's, NaN when no
-    backup is requested.
+    backup is requested. Columns of features the scenario does not use are None:
+    ``skip`` (bit k set: option k's ``share`` passes this call over), ``transport``
+    (calls × teams minutes, 0 when the answering unit does not transport), ``distance`` and
+    ``backup_distance`` (the unit-free factor Z of coverage-dependent travel, calls × teams).
     """
 
     arrival: np.ndarray
@@ -37,6 +45,10 @@ class CallStream:
     backup: np.ndarray
     backup_travel: np.ndarray
     backup_on_scene: np.ndarray
+    skip: np.ndarray | None = None
+    transport: np.ndarray | None = None
+    distance: np.ndarray | None = None
+    backup_distance: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -56,15 +68,44 @@ def nhpp_arrivals(rate_per_min: np.ndarray, horizon: float, rng: np.random.Gener
     return np.interp(points, cum, edges)
 
 
-def hourly_rates(ct: CallType, horizon: float, rng: np.random.Generator) -> np.ndarray:
+def year_factors(ct: CallType, hours: int, start: datetime.date | None) -> np.ndarray | None:
+    """Demand multiplier of each hour for growth and month of year (None: neither is set).
+
+    Growth compounds from the start of the run: (1 + growth_per_year)^(t / 365 days).
+    Month factors are scaled to average 1 over a (365-day) year weighted by the days of each
+    month, so ``calls_per_day`` stays the yearly average at the start's level of demand.
+    """
+    growth = ct.growth_per_year or 0.0
+    if growth == 0 and ct.monthly is None:
+        return None
+    days = (np.arange(hours) + 0.5) / 24.0
+    factor = (1.0 + growth) ** (days / DAYS_PER_YEAR)
+    if ct.monthly is not None and start is not None:
+        monthly = np.asarray(ct.monthly, dtype=float)
+        monthly = monthly / monthly.max()  # first to [0, 1]: tiny factors cannot overflow below
+        lengths = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+        monthly = monthly / (monthly @ lengths / DAYS_PER_YEAR)
+        dates = np.datetime64(start, "D") + np.floor(days).astype("timedelta64[D]")
+        month = dates.astype("datetime64[M]").astype(int) % 12
+        factor = factor * monthly[month]
+    return factor
+
+
+def hourly_rates(
+    ct: CallType, horizon: float, rng: np.random.Generator, start: datetime.date | None = None
+) -> np.ndarray:
     """Calls per minute in each hour of the horizon, with the day-level demand multiplier.
 
     With ``daily_cv`` > 0 each day's rate is scaled by a gamma draw of mean 1 and that
-    coefficient of variation, giving the overdispersed daily counts seen in real data.
+    coefficient of variation, giving the overdispersed daily counts seen in real data;
+    growth and month-of-year factors (:func:`year_factors`) apply on top.
     """
     hours = int(np.ceil(horizon / 60.0))
     base = ct.calls_per_day / MINUTES_PER_DAY * ct.profile()
     rates = np.resize(base, hours)
+    year = year_factors(ct, hours, start)
+    if year is not None:
+        rates = rates * year
     if (
         ct.daily_cv > 1e-9
     ):  # below this the multiplier is 1 to double precision (and 1/cv² overflows)
@@ -132,6 +173,54 @@ def draw_priority(ct: CallType, n: int, rng: np.random.Generator) -> np.ndarray:
     return levels[pick].astype(np.int16)
 
 
+def _skips(ct: CallType, name: str, n: int, streams: Streams) -> np.ndarray | None:
+    """Bit k set where option k's ``share`` passes the call over (None: no option has one).
+
+    A stream per option, named by its team and which of that team's options it is, so
+    putting a program's option in front of the chain leaves the city's draws unchanged.
+    """
+    if all(o.share_of_calls() >= 1 for o in ct.response):
+        return None
+    bits = np.zeros(n, dtype=np.uint8)
+    seen: dict[str, int] = {}
+    for k, option in enumerate(ct.response):
+        nth = seen[option.team] = seen.get(option.team, 0) + 1
+        if option.share_of_calls() < 1:
+            u = streams("share", name, option.team, str(nth)).random(n)
+            bits |= np.where(u >= option.share_of_calls(), np.uint8(1 << k), np.uint8(0))
+    return bits
+
+
+def _transport(scn: Scenario, name: str, ct: CallType, n: int, streams: Streams) -> np.ndarray:
+    """Transport minutes (calls × teams): 0 where the answering unit does not transport."""
+    out = np.zeros((n, len(scn.teams)))
+    for team, move in ct.transport.items():
+        if move.time_min is None or move.probability == 0:
+            continue
+        taken = streams("transport", name, team).random(n) < move.probability
+        minutes = move.time_min.sample(streams("transport_time", name, team), n)
+        out[:, scn.team_names.index(team)] = np.where(taken, minutes, 0.0)
+    return out
+
+
+def nearest_distance_factor(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Z with P(Z > z) = exp(−2z²): the distance to the nearest of units scattered at unit
+    density under right-angle travel (inversion of that survival function; mean √(π/8))."""
+    return np.sqrt(-np.log1p(-rng.random(n)) / 2.0)
+
+
+def _distances(
+    scn: Scenario, name: str, ct: CallType, n: int, streams: Streams, kind: str
+) -> np.ndarray:
+    """Distance factors (calls × teams) for the coverage teams this call type may use."""
+    out = np.full((n, len(scn.teams)), np.nan)
+    for team in ct.teams_used():
+        if scn.teams[team].coverage is not None:
+            rng = streams(kind, name, team)
+            out[:, scn.team_names.index(team)] = nearest_distance_factor(rng, n)
+    return out
+
+
 def draw_calls(
     scn: Scenario,
     replication: int,
@@ -146,17 +235,30 @@ def draw_calls(
     horizon = scn.horizon_min() if horizon is None else horizon
     streams = Streams(scn.scenario.seed, replication)
     parts: list[dict[str, np.ndarray]] = []
+    shares = any(o.share_of_calls() < 1 for ct in scn.call_types.values() for o in ct.response)
+    moves = any(ct.transport for ct in scn.call_types.values())
+    coverage = any(team.coverage is not None for team in scn.teams.values())
     for k, (name, ct) in enumerate(scn.call_types.items()):
         if arrivals is not None:
             t = np.sort(np.asarray(arrivals.get(name, np.empty(0)), dtype=float))
             t = t[(t >= 0) & (t < horizon)]
         else:
-            rates = hourly_rates(ct, horizon, streams("demand", name))
+            start = scn.scenario.start_date
+            rates = hourly_rates(ct, horizon, streams("demand", name), start)
             t = nhpp_arrivals(rates, horizon, streams("arrivals", name))
         n = len(t)
         priority = draw_priority(ct, n, streams("priority", name))
         travel, on_scene = _team_times(scn, name, ct, priority, streams)
         backup, b_travel, b_on_scene = _backup(scn, name, ct, n, streams)
+        extra: dict[str, np.ndarray] = {}
+        if shares:
+            skip = _skips(ct, name, n, streams)
+            extra["skip"] = np.zeros(n, dtype=np.uint8) if skip is None else skip
+        if moves:
+            extra["transport"] = _transport(scn, name, ct, n, streams)
+        if coverage:
+            extra["distance"] = _distances(scn, name, ct, n, streams, "distance")
+            extra["backup_distance"] = _distances(scn, name, ct, n, streams, "backup_distance")
         parts.append(
             {
                 "arrival": t,
@@ -169,6 +271,7 @@ def draw_calls(
                 "backup": backup,
                 "backup_travel": b_travel,
                 "backup_on_scene": b_on_scene,
+                **extra,
             }
         )
     # Column by column, releasing each part and each unsorted column as soon as it is
@@ -186,5 +289,7 @@ __all__ = [
     "draw_calls",
     "draw_priority",
     "hourly_rates",
+    "nearest_distance_factor",
     "nhpp_arrivals",
+    "year_factors",
 ]

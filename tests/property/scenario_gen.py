@@ -2,18 +2,22 @@
 
 ``scenario_data()`` draws the plain data of a scenario file (what ``tomllib`` would give):
 teams by round-the-clock units or by shifts (overnight, weekday ranges, wrapping the
-week), response chains with wait limits and multi-unit options, backups, demand shapes,
-every distribution family in every parameter form. With ``small=True`` the run settings
-and magnitudes are kept tiny, so a scenario simulates in milliseconds.
+week), roles and coverage-dependent travel, response chains with wait limits, multi-unit
+options, partial shares and co-responders (together or joining when free), transport,
+backups, demand shapes with growth and month-of-year factors, the ``[dispatch]`` switches
+(the off-duty rule, pre-emption by priority), and every distribution family in every
+parameter form. With ``small=True`` the run settings and magnitudes are kept tiny, so a
+scenario simulates in milliseconds.
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from hypothesis import strategies as st
 
-from sim.scenario import Team
+from sim.scenario import ROLES, Team
 
 NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True)
 DAYS = ("mon-sun", "mon-fri", "sat,sun", "fri-mon", "tue", "sun", "wed,fri")
@@ -71,6 +75,11 @@ def dists(draw: st.DrawFn, scale: float = 30.0) -> dict[str, Any]:
     return {"dist": "empirical", "quantiles": sorted(qs)}
 
 
+def _usable(factors: list[float]) -> bool:
+    """Demand factors the format accepts: the largest at least 1e-9."""
+    return max(factors) >= 1e-9
+
+
 def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -105,6 +114,10 @@ def teams(draw: st.DrawFn, small: bool) -> dict[str, Any]:
         team["overtime_factor"] = draw(_pos(0, 3))
     if draw(st.booleans()):
         team["travel_min"] = draw(dists(scale=8.0))
+    if draw(st.integers(0, 3)) == 0:
+        team["coverage"] = {"area_km2": draw(_pos(1, 500)), "speed_kmh": draw(_pos(10, 80))}
+    if draw(st.booleans()):
+        team["role"] = draw(st.sampled_from(ROLES))
     if not small and draw(st.booleans()):
         team["label"] = draw(st.text(max_size=12))
     return team
@@ -116,7 +129,11 @@ def _max_units(team: dict[str, Any]) -> int:
 
 @st.composite
 def call_types(
-    draw: st.DrawFn, team_data: dict[str, dict[str, Any]], small: bool, busy: bool = False
+    draw: st.DrawFn,
+    team_data: dict[str, dict[str, Any]],
+    small: bool,
+    busy: bool = False,
+    with_date: bool = False,
 ) -> dict[str, Any]:
     """A call type whose chain ends with a team that has someone on duty at some point."""
     staffed = [t for t, d in team_data.items() if _max_units(d) > 0]
@@ -125,34 +142,56 @@ def call_types(
     chain_teams = [draw(st.sampled_from(names)) for _ in range(n_options - 1)]
     chain_teams.append(draw(st.sampled_from(staffed)))
     response = []
+    used = list(chain_teams)
     for i, team in enumerate(chain_teams):
         most = _max_units(team_data[team])
         option: dict[str, Any] = {"team": team}
         units = draw(st.integers(1, max(1, min(2, most))))
         if units > 1 or draw(st.booleans()):
             option["units"] = units
-        if i < n_options - 1:
+        last = i == n_options - 1
+        if not last:
             option["max_wait_min"] = draw(st.sampled_from([0.0, draw(_pos(0.5, 60))]))
+            if draw(st.integers(0, 3)) == 0:
+                option["share"] = draw(st.sampled_from([0.0, 1.0, draw(_pos(0.05, 0.95))]))
+        others = [t for t in names if t != team]
+        if others and draw(st.integers(0, 3)) == 0:
+            co_team = draw(st.sampled_from(others))
+            co: dict[str, Any] = {"team": co_team}
+            co_units = draw(st.integers(1, max(1, min(2, _max_units(team_data[co_team])))))
+            if co_units > 1 or draw(st.booleans()):
+                co["units"] = co_units
+            co["joins"] = "when_free" if last else draw(st.sampled_from(["together", "when_free"]))
+            option["co_responder"] = co
+            used.append(co_team)
         response.append(option)
     ct: dict[str, Any] = {
         "calls_per_day": draw(_pos(10.0 if busy else 0.0, 40.0) if small else _pos(0, 5000)),
         "priority": draw(st.integers(1, 3) | _priority_mixes()),
         "response": response,
-        "on_scene_min": {t: draw(dists()) for t in dict.fromkeys(chain_teams)},
+        "on_scene_min": {t: draw(dists()) for t in dict.fromkeys(used)},
     }
+    if draw(st.integers(0, 3)) == 0:
+        answering = sorted(set(chain_teams))
+        movers = draw(st.lists(st.sampled_from(answering), min_size=1, unique=True))
+        ct["transport"] = {
+            t: {"probability": draw(_pos(0.0, 1.0)), "time_min": draw(dists(scale=20.0))}
+            for t in movers
+        }
+    if draw(st.integers(0, 3)) == 0:
+        ct["growth_per_year"] = draw(_pos(-0.5, 2.0))
+    if with_date and draw(st.integers(0, 2)) == 0:
+        ct["monthly"] = draw(st.lists(_pos(0.0, 3.0), min_size=12, max_size=12).filter(_usable))
     shape = draw(st.sampled_from(["flat", "hourly", "daily", "both", "week"]))
     factors = _pos(0.0, 3.0)
 
-    def profile(n: int) -> st.SearchStrategy[list[float]]:
-        """n factors whose mean is positive (a profile is divided by its mean)."""
-        return st.lists(factors, min_size=n, max_size=n).filter(lambda v: sum(v) / n > 0)
-
     if shape in ("hourly", "both"):
-        ct["hourly"] = draw(profile(24))
+        ct["hourly"] = draw(st.lists(factors, min_size=24, max_size=24).filter(_usable))
     if shape in ("daily", "both"):
-        ct["daily"] = draw(profile(7))
+        ct["daily"] = draw(st.lists(factors, min_size=7, max_size=7).filter(_usable))
     if shape == "week":
-        ct["hour_of_week"] = draw(profile(168))
+        week = st.lists(factors, min_size=168, max_size=168).filter(_usable)
+        ct["hour_of_week"] = draw(week)
     if draw(st.booleans()):
         ct["daily_cv"] = draw(_pos(0.0, 1.0))
     if draw(st.integers(0, 4)) == 0:  # now and then officer-initiated or admin work
@@ -184,7 +223,11 @@ def scenario_data(draw: st.DrawFn, small: bool = False, busy: bool = False) -> d
     if all(_max_units(t) == 0 for t in team_data.values()):
         team_data[team_names[0]] = {"units": 1}
     type_names = draw(st.lists(NAMES, min_size=1, max_size=3, unique=True))
-    types = {n: draw(call_types(team_data, small, busy)) for n in type_names}
+    # Mondays: 2024-01-01, then any Monday within about ten years.
+    start = draw(st.one_of(st.none(), st.integers(0, 520)))
+    start_date = None if start is None else _monday(start)
+    dated = start_date is not None
+    types = {n: draw(call_types(team_data, small, busy, dated)) for n in type_names}
     if small:
         days = draw(st.sampled_from([1.0, 2.0, 2.5, 3.0]))
         settings: dict[str, Any] = {
@@ -222,4 +265,16 @@ def scenario_data(draw: st.DrawFn, small: bool = False, busy: bool = False) -> d
                 "fitted_with": "sim 0.1.0",
                 "notes": draw(st.lists(st.text(max_size=20), max_size=2)),
             }
-    return {"scenario": settings, "teams": team_data, "call_types": types}
+    if start_date is not None:
+        settings["start_date"] = start_date
+    data: dict[str, Any] = {"scenario": settings, "teams": team_data, "call_types": types}
+    if draw(st.booleans()):
+        data["dispatch"] = {
+            "skip_off_duty": draw(st.booleans()),
+            "preempt": draw(st.lists(st.integers(1, 3), max_size=2, unique=True)),
+        }
+    return data
+
+
+def _monday(weeks: int) -> str:
+    return (datetime.date(2024, 1, 1) + datetime.timedelta(weeks=weeks)).isoformat()

@@ -129,6 +129,24 @@ def test_priority_waits_are_ordered_and_conserve_work() -> None:
     assert np.sum(lams_c * wc) == pytest.approx(lams_c.sum() * an.mmc_mean_wait(6.5, mu, c))
 
 
+def test_preemptive_resume_class_by_class() -> None:
+    lams, mu = np.array([0.02, 0.03, 0.03]), 0.1
+    t = an.mm1_preemptive_resume_sojourns(lams, mu)
+    # The most urgent class never sees the others: an M/M/1 queue of its own.
+    assert t[0] == pytest.approx(1 / (mu - lams[0]))
+    # Worked by hand (σ = 0.2, 0.5, 0.8; E[S] = 10, E[S²] = 200): 12.5, 25, 100 minutes.
+    np.testing.assert_allclose(t, [12.5, 25.0, 100.0])
+    # With one exponential rate, any work-conserving order leaves the number in system of
+    # FCFS M/M/1: Σ λ_k T_k = λ / (μ − λ) (Little's law both sides).
+    assert np.sum(lams * t) == pytest.approx(lams.sum() / (mu - lams.sum()))
+    # One class is Pollaczek–Khinchine's time in system, E[S] + λE[S²] / (2(1 − ρ)).
+    lam, s = 0.5, 1.2
+    one = an.mg1_preemptive_resume_sojourns([lam], s, s**2)[0]
+    assert one == pytest.approx(s + lam * s**2 / (2 * (1 - lam * s)))
+    with pytest.raises(ValueError, match="unstable"):
+        an.mm1_preemptive_resume_sojourns([0.05, 0.06], 0.1)
+
+
 @pytest.mark.parametrize(("lam", "mu", "t", "p"), [(10.0, 0.25, 0.5, 0.8), (3.0, 0.05, 0.0, 0.9)])
 def test_min_servers_for_wait_is_least(lam: float, mu: float, t: float, p: float) -> None:
     c = an.min_servers_for_wait(lam, mu, t, p)
