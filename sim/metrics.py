@@ -115,10 +115,19 @@ class _Calls:
         self.response = c["on_scene"] - c["arrival"]
         self.wait = c["dispatch"] - c["arrival"]
         self.queued = c["dispatch"] > c["ready"]
-        self.transport = rec.get("transport")
-        self.interrupted = rec.get("interrupted")
-        away = rec.get("interrupted_min")
-        self.on_scene = c["clear"] - c["on_scene"] - np.nan_to_num(self.transport) - away
+        # Columns of rules a scenario does not use are absent; their neutral values (no
+        # transport, no interruption) leave every figure as it is, so none is made up here.
+        n = len(rec)
+        self.transport = c["transport"] if "transport" in c else np.broadcast_to(0.0, n)
+        self.interrupted = c["interrupted"] if "interrupted" in c else np.broadcast_to(0, n)
+        self.transported = (
+            np.nan_to_num(c["transport"]) > 0 if "transport" in c else np.zeros(n, dtype=bool)
+        )
+        self.on_scene = c["clear"] - c["on_scene"]
+        if "transport" in c:
+            self.on_scene -= np.nan_to_num(self.transport)
+        if "interrupted_min" in c:
+            self.on_scene -= c["interrupted_min"]
         # Busy time clipped to the measured window, once for all teams.
         lo, hi = rec.warmup, rec.horizon
         self.busy_primary = _overlap(c["dispatch"], c["clear"], lo, hi)
@@ -221,7 +230,7 @@ def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[Team
     mine = calls.where("team", j) & calls.public
     response, wait, _ = calls.times(mine)
     backups = calls.where("backup_team", j) & np.isfinite(c["backup_dispatch"])
-    moved = mine & calls.served & (np.nan_to_num(calls.transport) > 0)
+    moved = mine & calls.served & calls.transported
     co = calls.where("co_team", j) & np.isfinite(c["co_dispatch"]) if "co_team" in c else None
     summary = TeamSummary(
         calls=float(np.sum(mine & calls.served)),
@@ -274,7 +283,7 @@ def _call_type_summary(scn: Scenario, calls: _Calls, k: int, name: str) -> CallT
     if not ct.is_public:  # not a call from the public: no response or wait to speak of
         response, wait = TimeStat(), WaitStat()
     within = calls.within(mine, _targets(scn)) if target is not None else None
-    transported = served & (np.nan_to_num(calls.transport) > 0)
+    transported = served & calls.transported
     return CallTypeSummary(
         origin=ct.origin,
         transport_share=_share(transported[served]),
