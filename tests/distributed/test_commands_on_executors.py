@@ -1,6 +1,6 @@
 """Every command that simulates gives identical numbers in this process, in worker processes
-and on Dask: run, replay, compare, report, sweep (tests/distributed/test_executors.py) and
-optimize, each through the one replication pipeline.
+and on Dask: run, replay, compare, report, sweep (tests/distributed/test_executors.py),
+optimize and backtest, each through the one replication pipeline.
 
 The executors are started once for the module (a pool or cluster costs seconds to start).
 """
@@ -95,10 +95,21 @@ def test_optimize(small: Scenario, executors: dict[str, Executor]) -> None:
         assert plan(executor) == serial, name
 
 
+def test_backtest(small: Scenario, executors: dict[str, Executor], tmp_path: Path) -> None:
+    from sim.backtest import backtest
+
+    files = write_synthetic(small, tmp_path, days=7, seed=5)
+    args = (small, files.csv, files.mapping, files.taxonomy)
+    serial = backtest(*args, replications=3, executor=SerialExecutor()).model_dump_json()
+    assert '"simulated":' in serial
+    for name, executor in each(executors):
+        assert backtest(*args, replications=3, executor=executor).model_dump_json() == serial, name
+
+
 def test_every_simulating_command_takes_workers_and_dask() -> None:
-    """--workers and --dask on run, compare, report, sweep and optimize (not on fit/check)."""
+    """--workers and --dask on every command that simulates (not on fit or check)."""
     runner = CliRunner()
-    for command in ("run", "compare", "report", "sweep", "optimize"):
+    for command in ("run", "compare", "report", "sweep", "optimize", "backtest"):
         text = runner.invoke(app, [command, "--help"], terminal_width=200).stdout
         assert "--workers" in text and "--dask" in text, command
 
