@@ -34,11 +34,11 @@ annual_salary = 60000
 
 from __future__ import annotations
 
-import math
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from sim.numbers import FTE, DollarsPerHour, DollarsPerYear, Kind, Share, Units
 from sim.scenario import Team
 
 # Relief factor: paid hours ÷ hours actually available for duty, so that FTEs = hours to cover ×
@@ -67,26 +67,22 @@ WEEKS_PER_YEAR = DAYS_PER_YEAR / 7
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
-def _plain_number(value: Any) -> Any:
-    """Refuse true/false, nan and inf where a number belongs (pydantic would take them)."""
-    if isinstance(value, bool):
-        raise ValueError("expected a number, got true/false")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"expected a finite number, got {value}")
-    return value
-
-
-Number = Annotated[float, BeforeValidator(_plain_number)]
-Count = Annotated[int, BeforeValidator(_plain_number)]
-Money = Annotated[float, BeforeValidator(_plain_number), Field(ge=0)]
+Rate = Annotated[float, BeforeValidator(Kind("a rate (a share of wages or costs)", 0, 2))]
+Relief = Annotated[
+    float, BeforeValidator(Kind("a relief factor", 1, 3, note="paid hours ÷ hours on duty"))
+]
+PaidHours = Annotated[
+    float, BeforeValidator(Kind("paid hours per FTE", 0, 8760, above=True, note="a year"))
+]
+CrewSize = Annotated[int, BeforeValidator(Kind("people per unit", 1, 10, whole=True))]
 
 
 class Pay(BaseModel):
     """What one person of a role is paid: an hourly wage or an annual salary, not both."""
 
     model_config = _FROZEN
-    hourly_wage: Money | None = None
-    annual_salary: Money | None = None
+    hourly_wage: DollarsPerHour | None = None
+    annual_salary: DollarsPerYear | None = None
     qualifications: str | None = None  # free text for the report: licences, experience
 
     @model_validator(mode="after")
@@ -106,13 +102,13 @@ class Pay(BaseModel):
 class CrewRole(Pay):
     """People of one role in every unit on duty (e.g. one medic and one crisis worker)."""
 
-    per_unit: Count = Field(ge=1, le=10)
+    per_unit: CrewSize
 
 
 class StaffRole(Pay):
     """Positions off the units (supervisors, coordinators): FTEs given, not derived."""
 
-    fte: Number = Field(gt=0)
+    fte: FTE
 
     def wages_per_year(self, paid_hours_per_fte: float) -> float:
         return self.fte * self.hourly(paid_hours_per_fte) * paid_hours_per_fte
@@ -122,8 +118,8 @@ class Vehicles(BaseModel):
     """The program's vehicles, spares included, and what each costs a year."""
 
     model_config = _FROZEN
-    count: Count = Field(ge=0)
-    cost_per_year_each: Money  # lease or depreciation, fuel, maintenance, insurance
+    count: Units
+    cost_per_year_each: DollarsPerYear  # lease or depreciation, fuel, maintenance, insurance
 
 
 class Budget(BaseModel):
@@ -131,16 +127,16 @@ class Budget(BaseModel):
 
     model_config = _FROZEN
     crew: dict[str, CrewRole] = Field(min_length=1)
-    relief_factor: Number = Field(default=DEFAULT_RELIEF_FACTOR, ge=1, le=3)
-    paid_hours_per_fte: Number = Field(default=PAID_HOURS_PER_FTE, gt=0, le=8760)
-    benefits_rate: Number = Field(default=DEFAULT_BENEFITS_RATE, ge=0, le=2)
-    overhead_rate: Number = Field(default=0.0, ge=0, le=1)
-    training_per_fte: Money = 0.0
+    relief_factor: Relief = DEFAULT_RELIEF_FACTOR
+    paid_hours_per_fte: PaidHours = PAID_HOURS_PER_FTE
+    benefits_rate: Rate = DEFAULT_BENEFITS_RATE
+    overhead_rate: Share = 0.0
+    training_per_fte: DollarsPerYear = 0.0
     vehicles: Vehicles | None = None
     supervision: dict[str, StaffRole] = {}
-    housing_per_year: Money = 0.0
-    liability_insurance_per_year: Money = 0.0
-    other_per_year: dict[str, Money] = {}
+    housing_per_year: DollarsPerYear = 0.0
+    liability_insurance_per_year: DollarsPerYear = 0.0
+    other_per_year: dict[str, DollarsPerYear] = {}
 
     def crew_per_unit(self) -> int:
         """People in one unit on duty."""

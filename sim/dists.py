@@ -21,6 +21,8 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.numbers import CV, MINUTES, LogMinutes, LogSpread, Minutes, PositiveMinutes, Shape
+
 Z90 = 1.2815515655446004  # scipy.stats.norm.ppf(0.9), to the last bit (a test checks it)
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -36,6 +38,35 @@ class _Spec(BaseModel):
     def scipy(self) -> Any:
         """The frozen scipy.stats distribution this spec describes."""
         raise NotImplementedError
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        """The parameters fit together (each family's ``_check_params``), and the whole is
+        usable: a finite mean of at most a week and finite, non-negative draws."""
+        self._check_params()
+        name = getattr(self, "dist", "distribution")
+        try:
+            mean = self.mean()
+            draws = self.sample(np.random.default_rng(0), 64)
+        except (ArithmeticError, ValueError, RuntimeError) as err:  # root finding, overflow
+            raise ValueError(
+                f"{name} with these parameters cannot be sampled ({err}); "
+                "choose values nearer the usual ones (README: Distributions)"
+            ) from None
+        if not math.isfinite(mean) or mean > MINUTES.high:
+            raise ValueError(
+                f"{name} with these parameters has a mean of {mean:.4g} minutes; the mean of a "
+                f"time must be at most {MINUTES.high:,.0f} minutes (a week): check the parameters"
+            )
+        if not np.all(np.isfinite(draws)) or np.any(draws < 0):
+            raise ValueError(
+                f"{name} with these parameters draws values that are not finite non-negative "
+                "minutes; choose values nearer the usual ones (README: Distributions)"
+            )
+        return self
+
+    def _check_params(self) -> None:
+        """Raise ValueError when the given parameters do not describe one distribution."""
 
     @cached_property
     def _frozen(self) -> Any:
@@ -85,7 +116,7 @@ class Exponential(_Spec):
     """Memoryless durations or gaps: ``{ dist = "exponential", mean = 30 }``."""
 
     dist: Literal["exponential"]
-    mean_: float = Field(alias="mean", gt=0)
+    mean_: PositiveMinutes = Field(alias="mean")
 
     def scipy(self) -> Any:
         from scipy import stats
@@ -104,15 +135,14 @@ class Lognormal(_Spec):
     """Right-skewed times: by ``median`` and ``p90``, ``mean`` and ``cv``, or ``mu``/``sigma``."""
 
     dist: Literal["lognormal"]
-    median: float | None = None
-    p90: float | None = None
-    mean_: float | None = Field(default=None, alias="mean")
-    cv: float | None = None
-    mu: float | None = None
-    sigma: float | None = None
+    median: PositiveMinutes | None = None
+    p90: PositiveMinutes | None = None
+    mean_: PositiveMinutes | None = Field(default=None, alias="mean")
+    cv: CV | None = None
+    mu: LogMinutes | None = None
+    sigma: LogSpread | None = None
 
-    @model_validator(mode="after")
-    def _check(self) -> Lognormal:
+    def _check_params(self) -> None:
         form = _needs(
             "lognormal",
             {"median": self.median, "p90": self.p90, "mean": self.mean_, "cv": self.cv,
@@ -125,7 +155,6 @@ class Lognormal(_Spec):
             raise ValueError("lognormal mean and cv must both be positive")
         elif form == ("mu", "sigma") and not (self.sigma or 0) > 0:
             raise ValueError("lognormal sigma must be positive")
-        return self
 
     def log_params(self) -> tuple[float, float]:
         """(mu, sigma) of the underlying normal."""
@@ -156,13 +185,12 @@ class Gamma(_Spec):
     """Durations with a mode above zero: by ``mean`` and ``cv``, or ``shape`` and ``scale``."""
 
     dist: Literal["gamma"]
-    mean_: float | None = Field(default=None, alias="mean")
-    cv: float | None = None
-    shape: float | None = None
-    scale: float | None = None
+    mean_: PositiveMinutes | None = Field(default=None, alias="mean")
+    cv: CV | None = None
+    shape: Shape | None = None
+    scale: PositiveMinutes | None = None
 
-    @model_validator(mode="after")
-    def _check(self) -> Gamma:
+    def _check_params(self) -> None:
         _needs(
             "gamma",
             {"mean": self.mean_, "cv": self.cv, "shape": self.shape, "scale": self.scale},
@@ -172,7 +200,6 @@ class Gamma(_Spec):
         k, theta = self.params()
         if not (k > 0 and theta > 0):
             raise ValueError("gamma parameters must be positive")
-        return self
 
     def params(self) -> tuple[float, float]:
         """(shape, scale)."""
@@ -214,15 +241,14 @@ class Weibull(_Spec):
     """By ``shape`` and ``scale``, ``median`` and ``p90``, or ``mean`` and ``cv``."""
 
     dist: Literal["weibull"]
-    shape: float | None = None
-    scale: float | None = None
-    median: float | None = None
-    p90: float | None = None
-    mean_: float | None = Field(default=None, alias="mean")
-    cv: float | None = None
+    shape: Shape | None = None
+    scale: PositiveMinutes | None = None
+    median: PositiveMinutes | None = None
+    p90: PositiveMinutes | None = None
+    mean_: PositiveMinutes | None = Field(default=None, alias="mean")
+    cv: CV | None = None
 
-    @model_validator(mode="after")
-    def _check(self) -> Weibull:
+    def _check_params(self) -> None:
         form = _needs(
             "weibull",
             {"shape": self.shape, "scale": self.scale, "median": self.median, "p90": self.p90,
@@ -231,11 +257,8 @@ class Weibull(_Spec):
         )  # fmt: skip
         if form == ("median", "p90"):
             _check_median_p90(self.median or 0.0, self.p90 or 0.0)
-        elif form == ("mean", "cv") and not (0 < (self.cv or 0) < 10 and (self.mean_ or 0) > 0):
-            raise ValueError("weibull mean must be positive and cv between 0 and 10")
         elif form == ("shape", "scale") and not ((self.shape or 0) > 0 and (self.scale or 0) > 0):
             raise ValueError("weibull shape and scale must be positive")
-        return self
 
     def params(self) -> tuple[float, float]:
         """(shape k, scale λ)."""
@@ -272,7 +295,7 @@ class Constant(_Spec):
     """A fixed time: ``{ dist = "constant", value = 0 }``."""
 
     dist: Literal["constant"]
-    value: float = Field(ge=0)
+    value: Minutes
 
     def scipy(self) -> Any:
         from scipy import stats
@@ -297,14 +320,12 @@ class Empirical(_Spec):
     """
 
     dist: Literal["empirical"]
-    quantiles: tuple[float, ...] = Field(min_length=2)
+    quantiles: tuple[Minutes, ...] = Field(min_length=2, max_length=10_001)
 
-    @model_validator(mode="after")
-    def _check(self) -> Empirical:
+    def _check_params(self) -> None:
         q = np.asarray(self.quantiles)
         if np.any(q < 0) or np.any(np.diff(q) < 0):
             raise ValueError("empirical quantiles must be non-negative and non-decreasing")
-        return self
 
     @property
     def probs(self) -> np.ndarray:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import typing
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from sim.dists import Dist
+from sim.numbers import AreaKm2, Priority, Share, SpeedKmh, UnitsPerCall
 
 if TYPE_CHECKING:
     from sim.scenario import ResponseOption
@@ -35,8 +36,8 @@ class Coverage(BaseModel):
     """
 
     model_config = _FROZEN
-    area_km2: float = Field(gt=0, allow_inf_nan=False)
-    speed_kmh: float = Field(gt=0, allow_inf_nan=False)
+    area_km2: AreaKm2
+    speed_kmh: SpeedKmh
 
     def minutes(self, units_free: int, z: float) -> float:
         """Minutes to cover the distance √(area / units free) × z at the team's speed."""
@@ -53,7 +54,7 @@ class CoResponder(BaseModel):
 
     model_config = _FROZEN
     team: str
-    units: int = Field(default=1, ge=1)
+    units: UnitsPerCall = 1
     joins: Literal["together", "when_free"] = "together"
 
 
@@ -61,7 +62,7 @@ class Transport(BaseModel):
     """The chance that the answering unit takes the person somewhere, and how long it takes."""
 
     model_config = _FROZEN
-    probability: float = Field(ge=0, le=1)
+    probability: Share
     time_min: Dist | None = None
 
     @model_validator(mode="after")
@@ -79,13 +80,11 @@ class DispatchRules(BaseModel):
 
     model_config = _FROZEN
     skip_off_duty: bool = True  # pass over a team with nobody on duty and none starting in time
-    preempt: tuple[int, ...] = ()  # priorities whose calls may take a unit from a lesser call
+    preempt: tuple[Priority, ...] = ()  # priorities whose calls may take a unit from a lesser call
 
     @field_validator("preempt")
     @classmethod
     def _priorities(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        if any(p < 1 for p in v):
-            raise ValueError("priorities are whole numbers from 1 (the most urgent)")
         return tuple(sorted(set(v)))
 
 

@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sim.budget import Budget, annual_budget, team_rates
 from sim.dists import Dist
 from sim.errors import ScenarioError
+from sim.numbers import Minutes, Share, UnitsPerCall
 from sim.scenario import (
     Backup,
     Scenario,
@@ -72,10 +73,10 @@ class ProgramSettings(BaseModel):
     description: str | None = None
     categories: tuple[str, ...] = Field(min_length=1)
     team: str | None = None  # the responding team, when the program has several
-    max_wait_min: float = Field(ge=0)
-    units: int = Field(default=1, ge=1)
+    max_wait_min: Minutes
+    units: UnitsPerCall = 1
     backup: Backup | None = None
-    no_dispatch_share: float | None = Field(default=None, ge=0, le=1)
+    no_dispatch_share: Share | None = None
 
 
 class Program(BaseModel):

@@ -12,6 +12,7 @@ derives from these; the model itself never averages anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
@@ -129,14 +130,41 @@ class Records:
         return frame
 
 
+EVENT_SUFFIXES = (".csv", ".parquet")
+
+
+def check_events_path(path: Path) -> None:
+    """Fail before any work if ``--events`` names a format it cannot write, or a bad place."""
+    from sim.errors import OutputError
+    from sim.output import check_writable
+
+    if path.suffix.lower() not in EVENT_SUFFIXES:
+        raise OutputError(
+            f"cannot write records as '{path.suffix or 'a file without a suffix'}'",
+            where=str(path),
+            hint="end the name in .csv or .parquet",
+        )
+    check_writable(path)
+
+
+def events_writer(records: list[Records], path: Path) -> Callable[[Path], object]:
+    """A writer of every call's record as CSV or Parquet (by the suffix of ``path``)."""
+
+    def write(target: Path) -> None:
+        import pandas as pd
+
+        frame = pd.concat([r.to_frame() for r in records], ignore_index=True)
+        if path.suffix.lower() == ".parquet":
+            frame.to_parquet(target, index=False)
+        else:
+            frame.to_csv(target, index=False, float_format="%.4f")
+
+    return write
+
+
 def write_events(records: list[Records], path: Path) -> None:
     """Write every call's record as CSV or Parquet (by suffix), atomically."""
-    import pandas as pd
+    from sim.output import write_files
 
-    from sim.output import write_atomic
-
-    frame = pd.concat([r.to_frame() for r in records], ignore_index=True)
-    if path.suffix.lower() == ".parquet":
-        write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
-    else:
-        write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.4f"))
+    check_events_path(path)
+    write_files([(path, events_writer(records, path))])

@@ -12,15 +12,23 @@ import datetime
 import difflib
 import math
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    model_validator,
+)
 
+from sim import inputs
 from sim.dists import ZERO, Dist
 from sim.errors import ScenarioError
 from sim.levers import (
@@ -31,6 +39,27 @@ from sim.levers import (
     Role,
     Transport,
     check_options,
+)
+from sim.numbers import (
+    DAYS,
+    CallsPerDay,
+    Count,
+    DailyCV,
+    Days,
+    DollarsPerHour,
+    DollarsPerYear,
+    Factor,
+    Growth,
+    Minutes,
+    Population,
+    PositiveMinutes,
+    Priority,
+    Replications,
+    Seed,
+    Share,
+    Units,
+    UnitsPerCall,
+    WarmupDays,
 )
 
 MINUTES_PER_DAY = 1440
@@ -48,6 +77,11 @@ def _parse_days(text: str) -> tuple[int, ...]:
         ends = part.split("-")
         if not part or len(ends) > 2 or any(e not in DAY_NAMES for e in ends):
             raise ValueError(f"days '{text}' should look like 'mon-fri' or 'sat,sun'")
+        if len(ends) == 2 and ends[0] == ends[1]:
+            raise ValueError(
+                f"days '{text}': a range from a day to itself is ambiguous; write "
+                f"'{ends[0]}' for that day alone, or e.g. 'mon-sun' for the whole week"
+            )
         a, b = DAY_NAMES.index(ends[0]), DAY_NAMES.index(ends[-1])
         days.update((a + i) % 7 for i in range((b - a) % 7 + 1))
     return tuple(sorted(days))
@@ -68,7 +102,7 @@ class Shift(BaseModel):
     days: str = "mon-sun"
     start: str
     end: str
-    units: int = Field(ge=0)
+    units: Units
 
     @model_validator(mode="after")
     def _check(self) -> Shift:
@@ -96,13 +130,13 @@ class Team(BaseModel):
     """Responders of one kind: units on duty, what they cost, how long they take to arrive."""
 
     model_config = _FROZEN
-    units: int | None = Field(default=None, ge=0)
-    shifts: tuple[Shift, ...] = ()
-    cost_per_unit_hour: float = Field(default=0.0, ge=0)
-    fixed_cost_per_year: float = Field(default=0.0, ge=0)
-    overtime_factor: float = Field(default=1.5, ge=0)
+    units: Units | None = None
+    shifts: tuple[Shift, ...] = Field(default=(), max_length=1000)
+    cost_per_unit_hour: DollarsPerHour = 0.0
+    fixed_cost_per_year: DollarsPerYear = 0.0
+    overtime_factor: Factor = 1.5
     travel_min: Dist = ZERO
-    travel_by_priority: dict[int, Dist] = {}
+    travel_by_priority: dict[Priority, Dist] = {}
     """Travel at the listed priority levels (lights and sirens at priority 1, say); other
     levels use ``travel_min``."""
     coverage: Coverage | None = None
@@ -159,9 +193,9 @@ class ResponseOption(BaseModel):
 
     model_config = _FROZEN
     team: str
-    units: int = Field(default=1, ge=1)
-    max_wait_min: float | None = Field(default=None, ge=0)
-    share: float | None = Field(default=None, ge=0, le=1)  # None: every call
+    units: UnitsPerCall = 1
+    max_wait_min: Minutes | None = None
+    share: Share | None = None  # None: every call
     co_responder: CoResponder | None = None
 
     def share_of_calls(self) -> float:
@@ -178,7 +212,7 @@ class Backup(BaseModel):
 
     model_config = _FROZEN
     team: str
-    probability: float = Field(ge=0, le=1)
+    probability: Share
     on_scene_min: Dist | None = None
 
 
@@ -190,13 +224,18 @@ occupy units all the same."""
 ORIGINS: tuple[str, ...] = ("public", "officer", "admin")
 
 
+PriorityOrMix = Annotated[
+    Annotated[Priority, Tag("level")] | Annotated[dict[Priority, Share], Tag("mix")],
+    Discriminator(lambda v: "mix" if isinstance(v, dict) else "level"),
+]
+"""One priority level, or the observed mix of levels: the form decides which is checked."""
+
+
 def _check_priority_mix(mix: dict[int, float]) -> None:
     if not mix:
         raise ValueError("priority mix is empty; give e.g. { 1 = 0.2, 2 = 0.8 } or one level")
-    if any(level < 1 for level in mix):
-        raise ValueError("priority levels start at 1 (the most urgent)")
     shares = list(mix.values())
-    if any(not np.isfinite(v) or v < 0 for v in shares) or sum(shares) <= 0:
+    if sum(shares) <= 0:
         raise ValueError("priority shares must be non-negative numbers with a positive sum")
     if abs(sum(shares) - 1) > 1e-3:
         raise ValueError(f"priority shares must add up to 1 (they add up to {sum(shares):.4g})")
@@ -206,14 +245,14 @@ class CallType(BaseModel):
     """Demand of one kind of call and how the program answers it."""
 
     model_config = _FROZEN
-    calls_per_day: float = Field(ge=0)
-    hourly: tuple[float, ...] | None = Field(default=None, min_length=24, max_length=24)
-    daily: tuple[float, ...] | None = Field(default=None, min_length=7, max_length=7)
-    hour_of_week: tuple[float, ...] | None = Field(default=None, min_length=168, max_length=168)
-    monthly: tuple[float, ...] | None = Field(default=None, min_length=12, max_length=12)
-    growth_per_year: float | None = Field(default=None, gt=-1, le=10, allow_inf_nan=False)
-    daily_cv: float = Field(default=0.0, ge=0)
-    priority: Annotated[int, Field(ge=1)] | dict[int, float] = 3
+    calls_per_day: CallsPerDay
+    hourly: tuple[Factor, ...] | None = Field(default=None, min_length=24, max_length=24)
+    daily: tuple[Factor, ...] | None = Field(default=None, min_length=7, max_length=7)
+    hour_of_week: tuple[Factor, ...] | None = Field(default=None, min_length=168, max_length=168)
+    monthly: tuple[Factor, ...] | None = Field(default=None, min_length=12, max_length=12)
+    growth_per_year: Growth | None = None
+    daily_cv: DailyCV = 0.0
+    priority: PriorityOrMix = 3
     """One level for every call, or the observed mix: ``{ 1 = 0.2, 2 = 0.5, 3 = 0.3 }``."""
     origin: Origin = "public"
     response: tuple[ResponseOption, ...] = Field(min_length=1, max_length=8)
@@ -221,7 +260,7 @@ class CallType(BaseModel):
     on_scene_min: dict[str, Dist]
     transport: dict[str, Transport] = {}
     backup: Backup | None = None
-    no_dispatch_share: float = Field(default=0.0, ge=0, le=1)
+    no_dispatch_share: Share = 0.0
     community_eligible: bool | None = None
     label: str | None = None
 
@@ -306,7 +345,7 @@ class Provenance(BaseModel):
     sha256: str | None = None
     date_start: str | None = None
     date_end: str | None = None
-    rows_used: int | None = None
+    rows_used: Count | None = None
     fitted_with: str | None = None
     notes: tuple[str, ...] = ()
 
@@ -317,13 +356,13 @@ class RunSettings(BaseModel):
     model_config = _FROZEN
     name: str
     description: str | None = None
-    days: float = Field(default=28, gt=0)
-    warmup_days: float = Field(default=0, ge=0)
-    replications: int = Field(default=10, ge=1)
-    seed: int = Field(default=1, ge=0)
-    response_target_min: float | None = Field(default=None, gt=0)
-    targets: dict[str, float] = {}
-    population: int | None = Field(default=None, gt=0)
+    days: Days = 28
+    warmup_days: WarmupDays = 0
+    replications: Replications = 10
+    seed: Seed = 1
+    response_target_min: PositiveMinutes | None = None
+    targets: dict[str, PositiveMinutes] = {}
+    population: Population | None = None
     start_date: datetime.date | None = None
     provenance: Provenance | None = None
 
@@ -335,20 +374,12 @@ class RunSettings(BaseModel):
                 f"start_date: {self.start_date} is a {self.start_date:%A}; the simulation "
                 f"starts on a Monday: use {monday} or {monday + datetime.timedelta(days=7)}"
             )
-        if self.warmup_days >= self.days:
+        if self.days - self.warmup_days < DAYS.low:
             raise ValueError(
-                f"warmup_days ({self.warmup_days}) must be less than days ({self.days}), "
-                "which includes the warm-up"
+                f"warmup_days ({self.warmup_days:g}) must be less than days ({self.days:g}), "
+                f"which includes the warm-up, by at least {DAYS.low:g} days measured"
             )
         return self
-
-    @field_validator("targets")
-    @classmethod
-    def _positive_targets(cls, v: dict[str, float]) -> dict[str, float]:
-        bad = [k for k, t in v.items() if not t > 0]
-        if bad:
-            raise ValueError(f"targets for {', '.join(bad)} must be positive minutes")
-        return v
 
 
 class Scenario(BaseModel):
@@ -454,8 +485,10 @@ def _known_team(team: str, teams: list[str], where: str) -> None:
 
 def _loc(loc: tuple[int | str, ...]) -> str:
     # pydantic puts the discriminator tag into the location of a tagged union member.
-    tags = {"exponential", "lognormal", "gamma", "weibull", "constant", "empirical"}
-    return ".".join(str(p) for p in loc if p not in tags and not str(p).startswith("function-"))
+    tags = {"exponential", "lognormal", "gamma", "weibull", "constant", "empirical", "level", "mix"}
+    return ".".join(
+        str(p) for p in loc if p not in tags and p != "[key]" and not str(p).startswith("function-")
+    )
 
 
 def validation_line(err: ValidationError) -> tuple[str, str]:
@@ -483,17 +516,7 @@ def from_dict(data: Mapping[str, Any], source: str = "<scenario>") -> Scenario:
 
 def read_toml(path: str | Path) -> dict[str, Any]:
     """Parse a TOML file, turning every way it can fail into a one-line ScenarioError."""
-    path = Path(path)
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError("file not found", where=str(path)) from None
-    except (UnicodeDecodeError, IsADirectoryError):
-        raise ScenarioError("not a TOML text file", where=str(path)) from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(
-            f"not valid TOML ({err})", where=str(path), hint="fix the syntax at that line"
-        ) from None
+    return inputs.read_toml(path, ScenarioError, hint="fix the syntax at that line")
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -43,7 +43,7 @@ def backtest(
     """Does the fitted city reproduce its export? Recorded against simulated, with verdicts."""
     from sim import api
     from sim.backtest.render import render_backtest
-    from sim.output import write_text
+    from sim.output import write_files
     from sim.report.backtest import backtest_report
 
     with user_errors():
@@ -53,10 +53,8 @@ def backtest(
                 scenario, calls, mapping, taxonomy=taxonomy, replications=replications,
                 start=start, end=end, workers=workers, dask=dask, progress=progress,
             )  # fmt: skip
-        if json_out is not None:
-            write_text(json_out, result.model_dump_json(indent=2))
-        if output is not None:
-            write_text(output, backtest_report(result))
+        write_files(([(json_out, result.model_dump_json(indent=2))] if json_out else [])
+                    + ([(output, backtest_report(result))] if output else []))  # fmt: skip
         if json_out != "-":
             render_backtest(result, stdout_console())
 

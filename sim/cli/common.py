@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,17 +19,41 @@ from sim.errors import SimError
 if TYPE_CHECKING:
     from rich.console import Console
 
+
+def policy(kind: str, **changes: Any) -> Callable[[Any], Any]:
+    """A Typer callback checking an option's value by the number policy (sim/numbers.py):
+    ``policy("DAYS")``, ``policy("UNITS", low=1, what="police units")``. Imported when an
+    option is given, so ``sim --help`` stays fast."""
+
+    def check(value: Any) -> Any:
+        if value is None:
+            return None
+        from sim import numbers
+
+        rule = getattr(numbers, kind)
+        try:
+            return (rule.but(**changes) if changes else rule)(value)
+        except ValueError as err:
+            raise typer.BadParameter(str(err)) from None
+
+    return check
+
+
 ScenarioPath = Annotated[
     Path,
     typer.Argument(exists=True, dir_okay=False, readable=True, help="Scenario TOML file."),
 ]
-Replications = Annotated[int | None, typer.Option(min=1, help="Override replications.")]
-Seed = Annotated[int | None, typer.Option(min=0, help="Override the seed.")]
-Days = Annotated[float | None, typer.Option(min=0.01, help="Override days (incl. warm-up).")]
+Replications = Annotated[
+    int | None, typer.Option(callback=policy("REPLICATIONS"), help="Override replications.")
+]
+Seed = Annotated[int | None, typer.Option(callback=policy("SEED"), help="Override the seed.")]
+Days = Annotated[
+    float | None, typer.Option(callback=policy("DAYS"), help="Override days (incl. warm-up).")
+]
 Workers = Annotated[
     int | None,
     typer.Option(
-        min=1,
+        callback=policy("WORKERS"),
         help="Workers: this process and N-1 local worker processes (default: one per core "
         "when the run is large enough to repay starting them, else 1: this process alone).",
     ),
@@ -126,6 +150,7 @@ __all__ = [
     "Workers",
     "check_outputs",
     "err_console",
+    "policy",
     "progress_bar",
     "stdout_console",
     "user_errors",

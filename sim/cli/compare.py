@@ -46,7 +46,7 @@ def compare(
     """Each city without and with a program, paired by common random numbers."""
     from sim import api
     from sim.compare import comparison_table, to_csv, to_json
-    from sim.output import write_text
+    from sim.output import write_files
 
     with user_errors():
         if csv_out == "-" and json_out == "-":
@@ -61,10 +61,8 @@ def compare(
                 cities, program, replications=replications, seed=seed, days=days,
                 workers=workers, dask=dask, progress=progress,
             )  # fmt: skip
-        if csv_out is not None:
-            write_text(csv_out, to_csv(result))
-        if json_out is not None:
-            write_text(json_out, to_json(result))
+        write_files(([(csv_out, to_csv(result))] if csv_out else [])
+                    + ([(json_out, to_json(result))] if json_out else []))  # fmt: skip
         if "-" not in (csv_out, json_out):
             stdout_console().print(comparison_table(result))
         for city in result.cities:

@@ -12,6 +12,7 @@ from sim.cli.common import (
     MappingPath,
     TaxonomyPath,
     check_outputs,
+    policy,
     stdout_console,
     user_errors,
 )
@@ -42,23 +43,29 @@ def fit_command(
     console: Console | None = None,
 ) -> None:
     """Fit ``calls`` and write the scenario to ``output`` (and the report JSON to ``report``)."""
+    from pydantic import ValidationError
+
     from sim import api
+    from sim.errors import SimError
     from sim.fit import FitOptions
     from sim.fit.report import render_report
-    from sim.output import write_text
+    from sim.output import write_files
+    from sim.scenario import validation_line
 
     check_outputs(output, report)
-    options = FitOptions(
-        name=name, start=start, end=end, agencies=tuple(agency) if agency else None,
-        include_officer_initiated=include_officer_initiated, police_units=police_units,
-        other_activity=other_activity,
-        smoothing=smoothing,
-    )  # fmt: skip
+    try:
+        options = FitOptions(
+            name=name, start=start, end=end, agencies=tuple(agency) if agency else None,
+            include_officer_initiated=include_officer_initiated, police_units=police_units,
+            other_activity=other_activity, smoothing=smoothing,
+        )  # fmt: skip
+    except ValidationError as err:
+        where, what = validation_line(err)
+        raise SimError(what, where=f"--{where.replace('_', '-')}") from None
     result = api.fit(calls, mapping, taxonomy=taxonomy, options=options, program=program,
                      durations_from=durations_from)  # fmt: skip
-    write_text(output, result.text)
-    if report is not None:
-        write_text(report, result.report.model_dump_json(indent=2))
+    reported = [(report, result.report.model_dump_json(indent=2))] if report else []
+    write_files([(output, result.text), *reported])
     console = console or stdout_console()
     if report is not None:
         render_report(result.report, console)
@@ -97,7 +104,11 @@ def fit(
         typer.Option(help="Officer-initiated and admin work: own call types, drop, or calls."),
     ] = "separate",
     police_units: Annotated[
-        int | None, typer.Option(min=1, help="Units (else square-root staffing).")
+        int | None,
+        typer.Option(
+            callback=policy("UNITS", low=1, what="police units"),
+            help="Units (else units from the export, or square-root staffing).",
+        ),
     ] = None,
     durations_from: Annotated[
         Path | None,

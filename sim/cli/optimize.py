@@ -16,6 +16,7 @@ from sim.cli.common import (
     Workers,
     check_outputs,
     err_console,
+    policy,
     stdout_console,
     user_errors,
 )
@@ -35,7 +36,9 @@ def optimize(
     by_day: Annotated[
         bool, typer.Option("--by-day", help="Plan each day of the week separately.")
     ] = False,
-    max_units: Annotated[int, typer.Option(min=1, help="Most units in any block.")] = 50,
+    max_units: Annotated[
+        int, typer.Option(callback=policy("UNITS", low=1), help="Most units in any block.")
+    ] = 50,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the optimized scenario (TOML).")
     ] = None,

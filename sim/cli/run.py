@@ -57,7 +57,11 @@ def run(
 
     with user_errors():
         scn = api.with_settings(scenario, replications, seed, days)
-        check_outputs(events, json_out)
+        check_outputs(json_out)
+        if events is not None:
+            from sim.records import check_events_path
+
+            check_events_path(events)
         if replay_on_scene and replay is None:
             raise SimError("--replay-on-scene needs --replay CALLS.csv", hint="add --replay")
         keep = events is not None
@@ -73,14 +77,13 @@ def run(
                 )  # fmt: skip
             else:
                 result = api.run(scn, workers=workers, dask=dask, records=keep, progress=progress)
-        if events is not None:
-            from sim.records import write_events
+        from sim.output import write_files
+        from sim.records import events_writer
 
-            write_events(result.replication_records, events)
-        if json_out is not None:
-            from sim.output import write_text
-
-            write_text(json_out, result.summary.model_dump_json(indent=2))
+        write_files(
+            ([(events, events_writer(result.replication_records, events))] if events else [])
+            + ([(json_out, result.summary.model_dump_json(indent=2))] if json_out else [])
+        )
         if json_out != "-":
             from sim.report.tables import render_summary
 

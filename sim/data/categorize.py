@@ -11,16 +11,17 @@ published mappings by ``scripts/build_taxonomy.py``.
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import DataError
+from sim.inputs import loads_toml, read_toml
+from sim.numbers import Kind
 
 CATEGORIES: tuple[str, ...] = (
     "behavioral_health",
@@ -88,7 +89,7 @@ class Taxonomy(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    version: int = 1
+    version: Annotated[int, BeforeValidator(Kind("the taxonomy version", 1, 1000, whole=True))] = 1
     name: str = "custom"
     default_category: str = "other"
     categories: dict[str, Category]
@@ -232,18 +233,11 @@ DEFAULT_TAXONOMY = "taxonomy.toml"
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """Load a taxonomy TOML (default: the shipped one built from published mappings)."""
     where = str(path) if path else f"sim/data/{DEFAULT_TAXONOMY}"
-    try:
-        if path is None:
-            text = resources.files("sim.data").joinpath(DEFAULT_TAXONOMY).read_text("utf-8")
-        else:
-            text = Path(path).read_text(encoding="utf-8")
-        raw = tomllib.loads(text)
-    except FileNotFoundError:
-        raise DataError("taxonomy file not found", where=where) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read taxonomy ({exc})", where=where) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"not valid TOML: {exc}", where=where) from None
+    if path is None:
+        text = resources.files("sim.data").joinpath(DEFAULT_TAXONOMY).read_text("utf-8")
+        raw = loads_toml(text, where, DataError)
+    else:
+        raw = read_toml(path, DataError, what="taxonomy file")
     try:
         return Taxonomy.model_validate(raw)
     except ValidationError as exc:

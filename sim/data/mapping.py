@@ -19,7 +19,6 @@ Example ``mapping.toml``::
 from __future__ import annotations
 
 import difflib
-import tomllib
 import zoneinfo
 from pathlib import Path
 from typing import Literal
@@ -27,6 +26,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.errors import DataError
+from sim.inputs import read_toml
+from sim.numbers import Priority
 
 TIME_FIELDS: tuple[str, ...] = ("received", "queued", "dispatched", "enroute", "arrived", "cleared")
 """Tidy timestamp columns, in the order a call moves through them. ``queued`` is when call
@@ -94,7 +95,7 @@ class ColumnMapping(BaseModel):
     midnight_is_missing: bool = False
     call_type_names: dict[str, str] = Field(default_factory=dict)
     call_type_names_file: str | None = None
-    priority_map: dict[str, int] = Field(default_factory=dict)
+    priority_map: dict[str, Priority] = Field(default_factory=dict)
     priority_order: Literal["ascending", "descending"] = "ascending"
     """How the export's priority numbers rank: "ascending" when lower is more urgent (1 is
     the most urgent, the tidy table's convention); "descending" when higher is more urgent
@@ -204,16 +205,7 @@ def load_mapping(path: str | Path) -> ColumnMapping:
     A relative ``call_type_names_file`` is resolved against the mapping file's folder.
     """
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError("mapping file not found", where=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read mapping file ({exc})", where=str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(
-            f"not valid TOML: {exc}", where=str(path), hint="check quotes and '=' signs"
-        ) from None
+    raw = read_toml(path, DataError, what="mapping file", hint="check quotes and '=' signs")
     mapping = mapping_from_dict(raw, where=str(path))
     names_file = mapping.call_type_names_file
     if names_file and not Path(names_file).is_absolute():

@@ -7,12 +7,23 @@ shipped-city script and notebooks can build options without the fitting machiner
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from sim.fit.arrivals import Smoothing
 from sim.levers import Role
+from sim.numbers import (
+    UNITS,
+    Days,
+    DollarsPerHour,
+    Kind,
+    Population,
+    PositiveMinutes,
+    Replications,
+    Seed,
+    WarmupDays,
+)
 
 DEFAULT_PRIORITY: dict[str, int] = {
     "violent_crime": 1,
@@ -30,6 +41,12 @@ DEFAULT_PRIORITY: dict[str, int] = {
     "other": 3,
 }
 """Priority by category when the export has none (1 = most urgent): life-safety first."""
+
+
+PoliceUnits = Annotated[int, BeforeValidator(UNITS.but(what="police units", low=1))]
+CapQuantile = Annotated[
+    float, BeforeValidator(Kind("the quantile durations are capped at", 0.5, 1, above=True))
+]
 
 
 class FitOptions(BaseModel):
@@ -52,17 +69,17 @@ class FitOptions(BaseModel):
     role: Role = "police"
     """The team's role (sim.levers.ROLES): what `sim compare` and reports look it up by."""
     team_label: str | None = None
-    police_units: int | None = Field(default=None, ge=1)
+    police_units: PoliceUnits | None = None
     # About $36/h mean patrol-officer wage (BLS OEWS 2023) × 1.5 for benefits, plus car and
     # supervision: the same stated assumption as scenarios/demo.toml; set the city's own.
-    cost_per_unit_hour: float = Field(default=80.0, ge=0)
-    days: float = Field(default=28, gt=0)
-    warmup_days: float = Field(default=2, ge=0)
-    replications: int = Field(default=10, ge=1)
-    seed: int = Field(default=1, ge=0)
-    population: int | None = Field(default=None, gt=0)
-    response_target_min: float | None = Field(default=None, gt=0)
-    cap_quantile: float | None = Field(default=0.995, gt=0.5, le=1.0)
+    cost_per_unit_hour: DollarsPerHour = 80.0
+    days: Days = 28
+    warmup_days: WarmupDays = 2
+    replications: Replications = 10
+    seed: Seed = 1
+    population: Population | None = None
+    response_target_min: PositiveMinutes | None = None
+    cap_quantile: CapQuantile | None = 0.995
 
     def activity(self) -> Literal["separate", "drop", "public"]:
         """How other activity is treated, ``include_officer_initiated`` taken into account."""

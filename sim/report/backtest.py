@@ -8,7 +8,6 @@ same self-contained page and charts as every other report.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +15,7 @@ from pydantic import ValidationError
 
 from sim.backtest.render import fmt, headline_rows, label
 from sim.backtest.result import BacktestResult, Row
+from sim.inputs import read_json
 from sim.metrics import SCHEMA_VERSION
 from sim.report import plots
 from sim.report.page import ResultsError, bullet_list, chart, html_table, page, section
@@ -25,8 +25,8 @@ from sim.scenario import validation_line
 def is_backtest(path: Path) -> bool:
     """True when ``path`` holds backtest JSON (the other kinds go to :mod:`sim.report.html`)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = read_json(path, ResultsError)
+    except ResultsError:
         return False
     return isinstance(data, dict) and data.get("kind") == "backtest"
 
@@ -126,7 +126,7 @@ def backtest_report(result: BacktestResult) -> str:
 
 def backtest_report_file(path: Path) -> str:
     """The page for a backtest JSON file (a malformed one is one :class:`ResultsError`)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = read_json(path, ResultsError)
     if data.get("schema_version") != SCHEMA_VERSION:
         raise ResultsError(
             f"written by an incompatible version of sim (schema_version "

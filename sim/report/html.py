@@ -8,7 +8,6 @@ built from a scenario's run (made by the caller through the replication pipeline
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.compare import Comparison
+from sim.inputs import read_json
 from sim.metrics import SCHEMA_VERSION, Summary
 from sim.pipeline.runs import RunResult
 from sim.report.collect import REPORT_COLLECTORS, run_data
@@ -50,11 +50,7 @@ def _kind(data: Mapping[str, Any]) -> str | None:
 def load_results(path: Path) -> Summary | Comparison | SweepDocument:
     """Read results JSON of any kind, or raise :class:`ResultsError` in one line."""
     where = str(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        hint = "give the JSON written by sim run/compare/sweep"
-        raise ResultsError(f"not a JSON file ({err})", where=where, hint=hint) from None
+    data = read_json(path, ResultsError)
     kind = _kind(data) if isinstance(data, dict) else None
     if kind not in KINDS:
         raise ResultsError(

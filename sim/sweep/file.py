@@ -16,13 +16,13 @@ teams.community.shifts.0.units = 2
 from __future__ import annotations
 
 import difflib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from sim.inputs import read_toml
 from sim.sweep.values import SweepError, Variant, flatten, grid, parse_values
 
 FILE_KEYS = ("baseline", "grid", "variants")
@@ -106,12 +106,7 @@ def _error(err: ValidationError, where: str) -> SweepError:
 def load_sweep_file(path: Path) -> SweepSpec:
     """Read and validate a sweep file (see the module docstring)."""
     where = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise SweepError(f"cannot read the sweep file ({err})", where=where) from None
-    except tomllib.TOMLDecodeError as err:
-        raise SweepError(f"not valid TOML ({err})", where=where) from None
+    data = read_toml(path, SweepError, what="sweep file")
     try:
         spec = SweepFile.model_validate(data)
     except ValidationError as err:

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from sim.inputs import MAX_JSON_BYTES, loads_json, read_text
 from sim.metrics import Summary
 from sim.output import write_text
 from sim.pipeline.work import Outcome
@@ -91,19 +92,22 @@ class Journal:
     def _read(self) -> tuple[dict[str, Any], list[Outcome]]:
         """The header and the finished replications (a torn last line is ignored)."""
         assert self.path is not None
-        text = self.path.read_text(encoding="utf-8").splitlines()
+        where = str(self.path)
+        text = read_text(self.path, MAX_JSON_BYTES, SweepError, "journal").splitlines()
         try:
-            header = json.loads(text[0]) if text else {}
-        except json.JSONDecodeError:
+            header = loads_json(text[0], where, SweepError) if text else {}
+        except SweepError:
             header = {}
+        header = header if isinstance(header, dict) else {}
         out, seen = [], set()
         for raw in text[1:]:
             try:
-                result = _outcome(json.loads(raw))
-            except (json.JSONDecodeError, KeyError, ValueError):
-                continue  # a process killed mid-write: that replication runs again
+                result = _outcome(loads_json(raw, where, SweepError))
+            except (SweepError, KeyError, ValueError, TypeError):
+                continue  # a process killed mid-write (or a damaged line): it runs again
             key = (result.arm, result.replication)
-            if result.arm in self.done and key not in seen:
+            fits = 0 <= result.replication < self.sweep.replications
+            if result.arm in self.done and fits and key not in seen:
                 seen.add(key)
                 out.append(result)
         return header, out

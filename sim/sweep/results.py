@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from sim.inputs import read_json
 from sim.metrics import SCHEMA_VERSION, Summary, combine
 from sim.output import check_writable, write_atomic, write_text
 from sim.pipeline.work import Outcome, by_replication
@@ -129,8 +130,8 @@ def write_results(result: SweepResult, out: Path) -> None:
 def read_document(path: Path) -> SweepDocument | None:
     """The results JSON of a sweep, or None if it is missing or not one."""
     try:
-        return SweepDocument.model_validate_json(path.read_bytes())
-    except (OSError, ValidationError):
+        return SweepDocument.model_validate(read_json(path, SweepError))
+    except (SweepError, ValidationError):
         return None
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.errors import SimError
+from sim.inputs import MAX_DEPTH, nesting
 
 MAX_RANGE = 10_000
 
@@ -33,11 +34,18 @@ def parse_value(text: str) -> Any:
     """
     text = text.strip()
     try:
-        return tomllib.loads(f"v = {text}")["v"]
+        value = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         if not text:
             raise SweepError("empty value", hint="give a value after '='") from None
         return text
+    except (RecursionError, ValueError):  # 100,000 brackets, an integer of 5,000 digits
+        raise SweepError(
+            f"value '{text[:40]}…' cannot be read", hint="give a plain value"
+        ) from None
+    if nesting(value) > MAX_DEPTH:
+        raise SweepError(f"value '{text[:40]}…' is nested too deep", hint="give a plain value")
+    return value
 
 
 def _split_top(text: str) -> list[str]:
@@ -71,13 +79,18 @@ def parse_values(text: str) -> list[Any]:
     nums = (lo, hi, step)
     if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in nums):
         raise SweepError(f"range '{text}' needs numbers", hint="e.g. 1..6 or 0.5..2.0:0.5")
+    if not all(math.isfinite(x) for x in nums):
+        raise SweepError(f"range '{text}' needs finite numbers", hint="e.g. 1..6 or 0.5..2.0:0.5")
     if step <= 0 or hi < lo:
         raise SweepError(
             f"range '{text}' is empty", hint="write low..high with a positive step, e.g. 1..6:1"
         )
-    n = math.floor((hi - lo) / step + 1e-9) + 1
-    if n > MAX_RANGE:
-        raise SweepError(f"range '{text}' has {n} values", hint="use a larger step")
+    span = (hi - lo) / step
+    if not span < MAX_RANGE:  # also when the division overflows to inf
+        raise SweepError(
+            f"range '{text}' has more than {MAX_RANGE:,} values", hint="use a larger step"
+        )
+    n = math.floor(span + 1e-9) + 1
     if all(isinstance(x, int) for x in nums):
         return [lo + i * step for i in range(n)]
     return [round(lo + i * step, 12) for i in range(n)]

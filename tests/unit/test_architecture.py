@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SIM = ROOT / "sim"
 
 # Lowest first. A module may import from its own layer and the layers below it.
+FOUNDATION = ("sim.errors", "sim.numbers", "sim.inputs", "sim.output", "sim.rng", "sim.dists")
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("sim.errors", "sim.output", "sim.rng", "sim.dists", "sim.estimates")),
+    ("foundation", (*FOUNDATION, "sim.estimates")),
     ("data", ("sim.data",)),
     ("scenario", ("sim.levers", "sim.scenario", "sim.budget", "sim.tomledit", "sim.program")),
     ("model", ("sim.model", "sim.records", "sim.analytic")),
@@ -41,7 +42,6 @@ KNOWN_LARGE = {
     "sim/data/ingest.py": "fit",
     "sim/data/clean.py": "fit",
     "sim/scenario.py": "engine",
-    "sim/budget.py": "plan",
 }
 
 

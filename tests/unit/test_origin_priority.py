@@ -105,8 +105,8 @@ def test_non_public_call_type_cannot_be_community_eligible() -> None:
     ("mix", "message"),
     [
         ({1: 0.5, 2: 0.4}, "add up to 1"),
-        ({0: 0.5, 2: 0.5}, "start at 1"),
-        ({1: -0.5, 2: 1.5}, "non-negative"),
+        ({0: 0.5, 2: 0.5}, "priority.0: 0 is out of range: a priority level"),
+        ({1: -0.5, 2: 1.5}, "priority.1: -0.5 is out of range: a share must be a number from 0"),
         ({}, "empty"),
     ],
 )

@@ -176,5 +176,7 @@ def test_overrides_by_dotted_path() -> None:
     assert scn.teams["community"].shifts[0].units == 2  # the original is untouched
     with pytest.raises(ScenarioError, match=r"nearest: teams\.community\.shifts\.0\.units"):
         with_overrides(scn, {"teams.community.shifts.0.unit": 4})
-    with pytest.raises(ScenarioError, match="greater than or equal to 0"):
+    with pytest.raises(
+        ScenarioError, match="-4 is out of range: units must be a whole number from 0"
+    ):
         with_overrides(scn, {"teams.community.shifts.0.units": -4})
