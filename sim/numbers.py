@@ -16,7 +16,7 @@ type                   range                      what for
 ``Days``               0.01 … 3,650               simulated days (ten years at most)
 ``WarmupDays``         0 … 3,650                  warm-up days
 ``Replications``       1 … 10,000 (whole)         replications
-``Seed``               0 … 4,294,967,295 (whole)  random seed (2³² − 1)
+``Seed``               0 … 2⁶³ − 1 (whole)        random seed (the largest 64-bit integer)
 ``Units``              0 … 100,000 (whole)        units on duty, in a shift, vehicles
 ``UnitsPerCall``       1 … 100,000 (whole)        units sent to one call
 ``CallsPerDay``        0 … 100,000                calls a day of one call type
@@ -147,7 +147,7 @@ def kind_of(metadata: Any) -> Kind | None:
 DAYS = Kind("simulated days", 0.01, 3650, note="ten years")
 WARMUP_DAYS = Kind("warm-up days", 0, 3650, note="ten years")
 REPLICATIONS = Kind("replications", 1, 10_000, whole=True)
-SEED = Kind("the seed", 0, 2**32 - 1, whole=True)
+SEED = Kind("the seed", 0, 2**63 - 1, whole=True)
 UNITS = Kind("units", 0, 100_000, whole=True)
 UNITS_PER_CALL = Kind("units sent to a call", 1, 100_000, whole=True)
 CALLS_PER_DAY = Kind("calls per day", 0, 100_000)

@@ -136,7 +136,7 @@ def test_the_policy_check_can_fail() -> None:
         (UNITS, 10**400, "a number of 401 digits is out of range"),
         (PRIORITY, 9223372036854775808, "9,223,372,036,854,775,808 is out of range"),
         (PRIORITY, "0", "0 is out of range"),
-        (SEED, 2**32, "4,294,967,296 is out of range"),
+        (SEED, 2**63, "9,223,372,036,854,775,808 is out of range"),
         (SHARE, 1.5, "1.5 is out of range"),
     ],
 )
@@ -162,4 +162,4 @@ def test_good_numbers_come_back_as_plain_ints_and_floats() -> None:
 def test_ranges_read_as_a_planner_would_write_them() -> None:
     assert DAYS.range() == "a number from 0.01 to 3,650 (ten years)"
     assert UNITS.range() == "a whole number from 0 to 100,000"
-    assert SEED.range() == "a whole number from 0 to 4,294,967,295"
+    assert SEED.range() == "a whole number from 0 to 9,223,372,036,854,775,807"
