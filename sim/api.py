@@ -83,8 +83,14 @@ def executor_for(
     export's whole window) gets one worker per core by default: it runs long enough to repay
     starting them.
     """
+    from sim.numbers import WORKERS
     from sim.pipeline import expected_calls, make_executor
 
+    if workers is not None:
+        try:
+            WORKERS(workers)
+        except ValueError as err:
+            raise SimError(str(err), where="workers") from None
     most = max((a.replications for a in arms), default=1)
     calls = math.inf if open_ended else expected_calls(arms)
     with make_executor(
@@ -194,6 +200,7 @@ def sweep(
     with a journal that ``resume=True`` finishes after an interruption.
     """
     from sim.sweep import build_sweep, grid, load_sweep_file, parse_values, run_sweep
+    from sim.sweep.results import check_output
 
     scn = with_settings(scenario, replications, seed, days)
     if isinstance(vary, str | Path):
@@ -205,6 +212,8 @@ def sweep(
     else:
         variants = list(vary)
     plan = build_sweep(scn, variants, baseline=baseline, measures=measures, crn=not independent)
+    if out is not None:
+        check_output(Path(out))  # before any worker starts
     arms = list(plan.arms.values())
     with executor_for(arms, workers, dask) as executor:
         return run_sweep(plan, executor, out=Path(out) if out is not None else None,

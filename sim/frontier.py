@@ -14,10 +14,10 @@ from pathlib import Path
 
 from rich.table import Table
 
-from sim.errors import SimError
+from sim.errors import OutputError, SimError
 from sim.estimates import Estimate
 from sim.measures import Better, Measure, Unit, describe
-from sim.output import write_atomic
+from sim.output import check_writable, write_atomic
 from sim.sweep.rows import SweepRow
 
 COST = "cost.per_year"
@@ -120,6 +120,17 @@ def axis_label(measure: Measure) -> str:
     return f"{measure.name}, {unit}"
 
 
+def check_plot_path(path: Path) -> None:
+    """Fail before any work if ``--plot`` cannot be written as a PNG there."""
+    if path.suffix.lower() != ".png":
+        raise OutputError(
+            f"the plot is a PNG image; '{path.suffix or 'no suffix'}' would mislabel it",
+            where=str(path),
+            hint="end the name in .png",
+        )
+    check_writable(path)
+
+
 def plot_frontier(rows: Sequence[SweepRow], measure: Measure, path: Path, title: str) -> None:
     """Every variant as a point, the front as a line, written as a PNG (Agg backend)."""
     import matplotlib
@@ -153,6 +164,7 @@ __all__ = [
     "FRONTIER_MEASURES",
     "Point",
     "axis_label",
+    "check_plot_path",
     "default_frontier_measure",
     "front",
     "frontier_measure",

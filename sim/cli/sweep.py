@@ -14,7 +14,6 @@ from sim.cli.common import (
     ScenarioPath,
     Seed,
     Workers,
-    check_outputs,
     progress_bar,
     stdout_console,
     user_errors,
@@ -76,6 +75,7 @@ def sweep(
     """Run variants of a scenario (a grid or a sweep file) with common random numbers."""
     from sim import api
     from sim.frontier import (
+        check_plot_path,
         default_frontier_measure,
         frontier_measure,
         frontier_table,
@@ -109,7 +109,8 @@ def sweep(
         elif plot is not None:
             frontier = default_frontier_measure(default_measures(scn))
         front = frontier_measure(frontier) if frontier is not None else None
-        check_outputs(plot)  # the results file is checked by run_sweep, before any work
+        if plot is not None:  # the results file is checked by run_sweep, before any work
+            check_plot_path(plot)
         done = [0, 0]
 
         def advance(n: int, total: int) -> None:

@@ -29,14 +29,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from sim.data.ingest import TIDY_COLUMNS, IngestResult
 from sim.errors import DataError
+from sim.numbers import PRIORITY, Kind
 
 OFFICER_INITIATED_TYPES: tuple[str, ...] = (
     r"\btraffic stop\b",
@@ -91,6 +92,11 @@ epoch, 9999-12-31), not times."""
 INTERVALS: tuple[str, ...] = ("dispatch_delay_min", "travel_min", "on_scene_min")
 
 
+CapQuantile = Annotated[
+    float, BeforeValidator(Kind("the quantile durations are capped at", 0.5, 1, above=True))
+]
+
+
 class CleanConfig(BaseModel):
     """What to keep. Defaults suit fitting a calls-for-service model."""
 
@@ -103,7 +109,7 @@ class CleanConfig(BaseModel):
     start: datetime | None = None
     end: datetime | None = None
     agencies: tuple[str, ...] | None = None
-    cap_quantile: float | None = Field(default=0.995, gt=0.5, le=1.0)
+    cap_quantile: CapQuantile | None = 0.995
 
     @field_validator("start", "end", mode="before")
     @classmethod
@@ -389,7 +395,7 @@ class _Cleaner:
             ts = self.t[col]
             self.null("time_sentinel", col, (ts < SENTINEL_BEFORE) | (ts >= SENTINEL_AFTER))
         prio = self.t["priority"]
-        bad = (prio < 0).fillna(False).to_numpy(dtype=bool)
+        bad = ((prio < 0) | (prio > PRIORITY.high)).fillna(False).to_numpy(dtype=bool)
         self.nulled["priority_sentinel"] += int(bad.sum())
         if bad.any():
             self.t.loc[bad, "priority"] = pd.NA

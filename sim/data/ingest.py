@@ -51,6 +51,9 @@ TIDY_COLUMNS: tuple[str, ...] = (
 )
 """The tidy calls table's columns, in order; nothing else is ever carried."""
 
+MAX_FIELD_CHARS = 1000
+"""The longest field read (call types, times, priorities are far shorter in any export)."""
+
 MAX_UNPARSEABLE_SHARE = 0.01
 """Above this share of unreadable timestamps in a column, ingest stops with an error."""
 
@@ -119,6 +122,7 @@ def read_calls(path: str | Path, mapping: ColumnMapping | str | Path | None = No
         header = _read_header(path, fmt, encoding, delimiter)
     columns = _match_columns(resolved, header, path)
     raw, malformed = _load(path, fmt, list(dict.fromkeys(columns.values())), encoding, delimiter)
+    _check_field_lengths(raw, path, resolved)
     if raw.num_rows == 0:
         raise DataError("the file has a header but no data rows", where=str(path))
     builder = _TableBuilder(raw, columns, resolved, path)
@@ -267,6 +271,26 @@ def _load(
                 continue
             raise DataError(f"cannot parse CSV ({exc})", where=str(path)) from None
     raise DataError("cannot decode the file's text", where=str(path), hint="save it as UTF-8")
+
+
+def _check_field_lengths(table: pa.Table, path: Path, mapping: ColumnMapping) -> None:
+    """Refuse a field longer than any real export's (a damaged file, or a free-text column
+    mapped by mistake): matching call types against the taxonomy would take minutes."""
+    for name in table.column_names:
+        column = table[name]
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            continue
+        lengths = pc.utf8_length(column)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > MAX_FIELD_CHARS:
+            row = pc.index(pc.greater(lengths, MAX_FIELD_CHARS), True).as_py()
+            raise DataError(
+                f"column '{name}' ({mapping.key_of(name)}) holds a field of {longest:,} "
+                f"characters (data row {row + 1:,}); sim reads fields of at most "
+                f"{MAX_FIELD_CHARS:,}",
+                where=str(path),
+                hint="the file is damaged, or the mapping names a free-text column",
+            )
 
 
 def _sha256(path: Path) -> str:
@@ -486,7 +510,9 @@ class _TableBuilder:
         if not self.mapping.priority:
             return _series(pa.nulls(self.n, pa.int64()), pd.Int64Dtype())
         text = as_strings(self.col(self.mapping.priority))
-        lead = pc.struct_field(pc.extract_regex(text, r"^\s*(?P<p>-?\d+)"), [0])
+        # At most 9 digits: a longer number is no priority level (it would overflow int64),
+        # and is read as missing.
+        lead = pc.struct_field(pc.extract_regex(text, r"^\s*(?P<p>-?\d{1,9})(?:\D|$)"), [0])
         values = pc.cast(lead, pa.int64())
         if self.mapping.priority_order == "descending":
             values = _rank_descending(values)

@@ -11,13 +11,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
+from sim.data.clean import CapQuantile
 from sim.fit.arrivals import Smoothing
 from sim.levers import Role
 from sim.numbers import (
     UNITS,
     Days,
     DollarsPerHour,
-    Kind,
     Population,
     PositiveMinutes,
     Replications,
@@ -44,9 +44,6 @@ DEFAULT_PRIORITY: dict[str, int] = {
 
 
 PoliceUnits = Annotated[int, BeforeValidator(UNITS.but(what="police units", low=1))]
-CapQuantile = Annotated[
-    float, BeforeValidator(Kind("the quantile durations are capped at", 0.5, 1, above=True))
-]
 
 
 class FitOptions(BaseModel):

@@ -10,7 +10,7 @@ import numpy as np
 
 from sim.errors import SimError
 from sim.estimates import t_interval
-from sim.measures import Measure, MeasureError, lookup
+from sim.measures import Measure, MeasureError, Unit, lookup
 from sim.scenario import Scenario
 
 
@@ -41,11 +41,41 @@ class Target:
         return gap / max(abs(self.value), 1e-9)
 
     def resolve(self, scn: Scenario) -> Measure:
-        """The registered measure this target bounds, or one line naming the nearest."""
+        """The registered measure this target bounds, or one line naming the nearest; a
+        bound no plan can meet (a share above 1, a time below 0), or every plan meets, is
+        refused here, before any search."""
         try:
-            return lookup(scn, self.measure, where=f"--target {self.text}")
+            measure = lookup(scn, self.measure, where=f"--target {self.text}")
         except MeasureError as err:
             raise OptimizeError(err.what, where=err.where, hint=err.hint) from None
+        self._check_reachable(measure)
+        return measure
+
+    def _check_reachable(self, measure: Measure) -> None:
+        where = f"--target {self.text}"
+        low, high = VALUES.get(measure.unit, (0.0, math.inf))
+        span = f"between {low:g} and {high:g}" if math.isfinite(high) else f"at least {low:g}"
+        share = " (a share: 0.6 is 60%)" if measure.unit is Unit.SHARE else ""
+        if not math.isfinite(self.value):
+            raise OptimizeError("the bound must be a finite number", where=where)
+        never = self.value < low if self.op == "<=" else self.value > high
+        always = self.value >= high if self.op == "<=" else self.value <= low
+        if never or always:
+            verdict = "no plan can meet it" if never else "every plan meets it"
+            raise OptimizeError(
+                f"{measure.name} is always {span}{share}, so {verdict}",
+                where=where,
+                hint=f"give a bound inside that range, e.g. '{measure.name}"
+                f"{self.op}{_example(measure.unit)}'",
+            )
+
+
+VALUES: dict[Unit, tuple[float, float]] = {Unit.SHARE: (0.0, 1.0)}
+"""The values a measure of each unit can take (others: any non-negative number)."""
+
+
+def _example(unit: Unit) -> str:
+    return {Unit.SHARE: "0.6", Unit.MINUTES: "20"}.get(unit, "1000")
 
 
 # The target as the user types it: a number is 20, 0.5, .5 or 1e3 (not 1.2.3).

@@ -103,12 +103,15 @@ def json_path(out: Path) -> Path:
 
 
 def check_output(out: Path) -> None:
-    """Fail before any work if the results cannot be written where asked."""
+    """Fail before any work if the results (and the JSON beside them, and the journal) cannot
+    be written where asked."""
     if out.suffix.lower() not in SUFFIXES:
         raise SweepError(
             "results must be .csv, .parquet or .json", where=str(out), hint="change the suffix"
         )
     check_writable(out)
+    check_writable(json_path(out))
+    check_writable(out.with_name(out.name + ".journal"))  # = journal.journal_path(out)
 
 
 def write_results(result: SweepResult, out: Path) -> None:

@@ -20,6 +20,7 @@ import pytest
 from pydantic import BaseModel
 
 from sim.data.categorize import Taxonomy
+from sim.data.clean import CleanConfig
 from sim.data.mapping import ColumnMapping
 from sim.fit.options import FitOptions
 from sim.numbers import (
@@ -45,6 +46,7 @@ ROOTS: tuple[type[BaseModel], ...] = (
     ColumnMapping,
     Taxonomy,
     FitOptions,
+    CleanConfig,
 )
 """Every model a user's input becomes (a Program holds its Budget and Teams)."""
 
