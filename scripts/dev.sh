@@ -3,6 +3,7 @@
 # (with the test tools), then runs the demo or the checks.
 #   bash scripts/dev.sh demo    run scenarios/demo.toml
 #   bash scripts/dev.sh test    ruff, mypy (strict on the public API) and the test suite (CI)
+#   bash scripts/dev.sh fuzz    the long fuzzing of hostile input (CI's second step)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -29,8 +30,15 @@ case "${1:-}" in
     .venv/bin/mypy --strict --follow-imports=silent sim/__init__.py sim/api.py
     exec .venv/bin/pytest "$@"
     ;;
+  fuzz)
+    # The long part of tests/fuzz (hostile input, issue 12): a fresh seed each run unless
+    # SIM_FUZZ_SEED is set; SIM_FUZZ_EXAMPLES cases in all (default 2000, a few minutes).
+    shift
+    export SIM_FUZZ_EXAMPLES="${SIM_FUZZ_EXAMPLES:-2000}"
+    exec .venv/bin/pytest -m fuzz_long tests/fuzz "$@"
+    ;;
   *)
-    echo "usage: bash scripts/dev.sh demo|test" >&2
+    echo "usage: bash scripts/dev.sh demo|test|fuzz" >&2
     exit 2
     ;;
 esac

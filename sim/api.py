@@ -88,7 +88,7 @@ def executor_for(
 
     if workers is not None:
         try:
-            WORKERS(workers)
+            WORKERS.check(workers)
         except ValueError as err:
             raise SimError(str(err), where="workers") from None
     most = max((a.replications for a in arms), default=1)

@@ -6,6 +6,22 @@ is reserved for bugs in ``sim`` itself.
 
 from __future__ import annotations
 
+import unicodedata
+
+# Characters that would break the one line or hide its meaning: line breaks, controls and
+# invisible formatting such as a right-to-left override (a user's text can hold any of them).
+_HIDDEN = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def printable(text: str) -> str:
+    """``text`` with line breaks, controls and invisible format characters escaped."""
+    if all(unicodedata.category(ch) not in _HIDDEN for ch in text):
+        return text
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in _HIDDEN else ch
+        for ch in text
+    )
+
 
 class SimError(Exception):
     """A mistake in the user's input, reported as one line: where: what; hint."""
@@ -21,7 +37,7 @@ class SimError(Exception):
         parts = [f"{self.where}: {self.what}" if self.where else self.what]
         if self.hint:
             parts.append(self.hint)
-        return " — ".join(parts)
+        return printable(" — ".join(parts))
 
 
 class ScenarioError(SimError):

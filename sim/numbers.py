@@ -129,7 +129,10 @@ class Kind:
         raise self._fail(got)
 
     def check(self, value: Any) -> Any:
-        """The same check for code outside a model (command-line options, overrides)."""
+        """The same check for code outside a model (options, library arguments), where
+        nothing (None) is no number either."""
+        if value is None:
+            return self._raise("nothing (None) is not a number")
         return self(value)
 
     def but(self, **changes: Any) -> Kind:

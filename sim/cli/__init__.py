@@ -12,6 +12,7 @@ import sys
 import typer
 
 from sim.cli import backtest, compare, fit, optimize, program, run, sweep
+from sim.errors import printable
 
 app = typer.Typer(
     add_completion=False,
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except typer.TyperException as err:  # usage errors: bad option, missing file …
         if err.format_message():  # empty when Typer has just printed the help
-            typer.echo(f"error: {err.format_message()} (see 'sim --help')", err=True)
+            typer.echo(f"error: {printable(err.format_message())} (see 'sim --help')", err=True)
         return err.exit_code
     return code if isinstance(code, int) else 0
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from sim import analytic
+from sim.numbers import Kind
 from sim.optimize.targets import OptimizeError, Target
 from sim.scenario import (
     DAY_NAMES,
@@ -27,6 +28,8 @@ from sim.scenario import (
     to_dict,
 )
 
+BLOCK_HOURS = Kind("hours in a shift block", 1, 24, whole=True, note="a divisor of 24")
+
 
 @dataclass(frozen=True)
 class Blocks:
@@ -36,7 +39,13 @@ class Blocks:
     by_day: bool = False
 
     def __post_init__(self) -> None:
-        if self.hours < 1 or 24 % self.hours:
+        try:
+            object.__setattr__(self, "hours", BLOCK_HOURS.check(self.hours))
+        except ValueError as err:
+            raise OptimizeError(str(err), where="--block-hours") from None
+        if not isinstance(self.by_day, bool):
+            raise OptimizeError(f"by_day is {self.by_day!r}, not true or false", where="--by-day")
+        if 24 % self.hours:
             raise OptimizeError(
                 f"block of {self.hours} hours does not divide the day",
                 where="--block-hours",

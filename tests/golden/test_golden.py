@@ -41,7 +41,7 @@ HOW = (
 
 # Folders of scenarios/ whose TOML files are not runnable scenarios: program overlays and
 # fitted time specs that programs cite. Any other TOML must load and run.
-NOT_SCENARIOS = ("programs", "fitted")
+NOT_SCENARIOS = ("programs", "fitted", "sweeps")
 
 
 def shipped() -> list[Path]:
