@@ -5,7 +5,7 @@ a ``RecursionError``; a file of gigabytes takes minutes to parse; a 5,000-digit 
 ``ValueError`` of its own. Every TOML and JSON file a user gives is read here: at most
 :data:`MAX_TOML_BYTES` (or :data:`MAX_JSON_BYTES`), nested at most :data:`MAX_DEPTH` levels
 (a scenario nests five: ``call_types.x.on_scene_min.team.quantiles``), and JSON without
-``NaN`` or ``Infinity`` (not JSON, and never a result sim writes). Each failure is the
+``NaN``, ``Infinity`` or ``1e999`` (never a result sim writes). Each failure is the
 caller's error class (:class:`~sim.errors.ScenarioError`, :class:`~sim.errors.DataError` …)
 naming the file.
 """
@@ -13,6 +13,7 @@ naming the file.
 from __future__ import annotations
 
 import json
+import math
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,13 @@ def read_text(path: Path, limit: int, error: type[SimError], what: str = "file")
         raise error(f"cannot read the {what} ({err.strerror})", where=where) from None
 
 
+def _reason(err: Exception) -> str:
+    """A parser's complaint, short; Python's own for a 5,000-digit integer is no help."""
+    if "integer string conversion" in str(err):
+        return "a number of thousands of digits"
+    return str(err)[:120]
+
+
 def loads_toml(text: str, where: str, error: type[SimError], hint: str | None = None) -> Any:
     """Parsed TOML, or one error line (bad syntax, too deep, an absurd number)."""
     try:
@@ -80,8 +88,7 @@ def loads_toml(text: str, where: str, error: type[SimError], hint: str | None = 
     except RecursionError:
         raise _too_deep(where, error) from None
     except ValueError as err:  # e.g. an integer of thousands of digits
-        what = "a number of thousands of digits" if "digits" in str(err) else str(err)[:80]
-        raise error(f"not valid TOML ({what})", where=where, hint=hint) from None
+        raise error(f"not valid TOML ({_reason(err)})", where=where, hint=hint) from None
     if nesting(data) > MAX_DEPTH:
         raise _too_deep(where, error)
     return data
@@ -101,14 +108,21 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 parses as infinity
+        raise ValueError(f"{text[:30]} is beyond the largest number")
+    return value
+
+
 def loads_json(text: str | bytes, where: str, error: type[SimError]) -> Any:
     """Parsed JSON without NaN or Infinity, within the nesting bound, or one error line."""
     try:
-        data = json.loads(text, parse_constant=_no_constant)
+        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
     except RecursionError:
         raise _too_deep(where, error) from None
     except (ValueError, UnicodeDecodeError) as err:
-        raise error(f"not a JSON file ({err})", where=where) from None
+        raise error(f"not a JSON file ({_reason(err)})", where=where) from None
     if nesting(data) > MAX_DEPTH:
         raise _too_deep(where, error)
     return data

@@ -19,6 +19,7 @@ from sim.inputs import read_json
 from sim.metrics import SCHEMA_VERSION
 from sim.report import plots
 from sim.report.page import ResultsError, bullet_list, chart, html_table, page, section
+from sim.report.readback import read_results
 from sim.scenario import validation_line
 
 
@@ -126,7 +127,7 @@ def backtest_report(result: BacktestResult) -> str:
 
 def backtest_report_file(path: Path) -> str:
     """The page for a backtest JSON file (a malformed one is one :class:`ResultsError`)."""
-    data = read_json(path, ResultsError)
+    data = read_results(path)
     if data.get("schema_version") != SCHEMA_VERSION:
         raise ResultsError(
             f"written by an incompatible version of sim (schema_version "

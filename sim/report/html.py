@@ -15,12 +15,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.compare import Comparison
-from sim.inputs import read_json
 from sim.metrics import SCHEMA_VERSION, Summary
 from sim.pipeline.runs import RunResult
 from sim.report.collect import REPORT_COLLECTORS, run_data
 from sim.report.compare_report import comparison_report
 from sim.report.page import ResultsError
+from sim.report.readback import read_results
 from sim.report.run_report import scenario_report, summary_report
 from sim.report.sweep_report import sweep_report
 from sim.scenario import Scenario
@@ -50,7 +50,7 @@ def _kind(data: Mapping[str, Any]) -> str | None:
 def load_results(path: Path) -> Summary | Comparison | SweepDocument:
     """Read results JSON of any kind, or raise :class:`ResultsError` in one line."""
     where = str(path)
-    data = read_json(path, ResultsError)
+    data = read_results(path)
     kind = _kind(data) if isinstance(data, dict) else None
     if kind not in KINDS:
         raise ResultsError(

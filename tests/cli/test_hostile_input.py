@@ -289,3 +289,51 @@ def test_a_killed_writers_temporary_file_is_removed_by_the_next_run(tmp_path: Pa
     result = runner.invoke(app, ["run", str(DEMO), *FAST, "--json", str(out)])
     assert result.exit_code == 0, result.output
     assert files(tmp_path) == {"summary.json"}
+
+
+# ------------------------------------------------ results JSON edited by hand (fuzz finds)
+
+
+@pytest.fixture(scope="module")
+def run_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    import json
+
+    out = tmp_path_factory.mktemp("results") / "summary.json"
+    result = runner.invoke(app, ["run", str(DEMO), *FAST, "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(out.read_text())
+    return data
+
+
+def _edited(edit: Any) -> Any:
+    """An edit of the parsed summary, as the JSON text it gives."""
+
+    def text(data: dict[str, Any]) -> str:
+        import json
+
+        edit(data)
+        return json.dumps(data)
+
+    return text
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (_edited(lambda d: d["teams"]["police"].update(utilization_ci95=[0.4, 1e308])),
+         "1e+308 is larger than any figure sim writes"),
+        (_edited(lambda d: d["teams"]["police"].update(utilization_ci95=[0.0, 0.0])),
+         "does not hold the value"),
+        (_edited(lambda d: d["response_min"].update(ci95=[30.0, 10.0])), "low end 30 is above"),
+        (lambda d: _edited(lambda _: None)(d).replace('"calls": ', '"calls": 1e999, "_": ', 1),
+         "not a JSON file (1e999 is beyond the largest"),
+    ],
+)  # fmt: skip
+def test_a_report_of_edited_results_is_one_line(
+    run_json: dict[str, Any], edit: Any, words: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "edited.json"
+    source.write_text(edit(copy.deepcopy(run_json)))
+    out = tmp_path / "report.html"
+    one_error_line(runner.invoke(app, ["report", str(source), "-o", str(out)]), words)
+    assert not out.exists()

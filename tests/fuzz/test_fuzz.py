@@ -49,6 +49,7 @@ from hypothesis import given as hypothesis_given
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from oracle import (
+    _non_finite,
     attempt,
     check_document,
     check_text,
@@ -153,7 +154,7 @@ def _expected_calls(scn: Scenario) -> float:
 ONE_IN = st.integers(0, 9)  # 0: also the HTML report (a tenth of the valid runs)
 
 
-@fuzz(st.tuples(mutated_file(SCENARIO_FILES), ONE_IN), fast=150, weight=35)
+@fuzz(st.tuples(mutated_file(SCENARIO_FILES), ONE_IN), fast=150, weight=30)
 def check_scenario(case: tuple[tuple[Path, Mutated], int]) -> None:
     (path, mutation), draw = case
     note(f"{path.name}: {'; '.join(mutation.done)}")
@@ -242,8 +243,6 @@ EXPORT = _export()
 def check_fit(csv: Path, mapping: Any, taxonomy: Path | None) -> None:
     """A fit is refused in one line, or writes a valid scenario whose report and run are
     figures."""
-    from oracle import _non_finite
-
     from sim.fit.report import render_report
 
     fitted = attempt(lambda: fit_calls(csv, mapping, taxonomy=taxonomy))
@@ -257,13 +256,41 @@ def check_fit(csv: Path, mapping: Any, taxonomy: Path | None) -> None:
     check_run(again)
 
 
-@fuzz(broken_export(EXPORT.csv.read_text(encoding="utf-8")), fast=40, weight=20)
-def check_export(case: BrokenExport) -> None:
-    note("; ".join(case.done))
+def check_history(csv: Path, backtest: bool) -> None:
+    """The demo replayed on a broken export's calls, or backtested against it."""
+    from sim.backtest.render import render_backtest
+    from sim.report.backtest import backtest_report
+
+    if not backtest:
+        replayed = attempt(lambda: api.replay(DEMO_SMALL, csv, mapping=EXPORT.mapping,
+                                              taxonomy=EXPORT.taxonomy, replications=1,
+                                              workers=1, records=False))  # fmt: skip
+        if replayed is not None:
+            event("replayed")
+            check_document(replayed.summary.model_dump_json(), "replay summary")
+        return
+    result = attempt(lambda: api.backtest(DEMO_SMALL, csv, EXPORT.mapping,
+                                          taxonomy=EXPORT.taxonomy, replications=1,
+                                          workers=1))  # fmt: skip
+    if result is not None:
+        event("backtested")
+        document = result.model_dump(mode="json")
+        assert not _non_finite(document), _non_finite(document)
+        check_text(terminal(lambda c: render_backtest(result, c)), "backtest table")
+        check_text(backtest_report(result), "backtest HTML")
+
+
+@fuzz(st.tuples(broken_export(EXPORT.csv.read_text(encoding="utf-8")), ONE_IN), fast=40,
+      weight=20)  # fmt: skip
+def check_export(case: tuple[BrokenExport, int]) -> None:
+    broken_case, draw = case
+    note("; ".join(broken_case.done))
     folder = EXPORT.csv.parent
     broken = folder / f"broken-{os.getpid()}.csv"
-    broken.write_bytes(case.content)
+    broken.write_bytes(broken_case.content)
     check_fit(broken, EXPORT.mapping, EXPORT.taxonomy)
+    if draw in (0, 1):
+        check_history(broken, backtest=draw == 1)
 
 
 test_broken_exports, test_broken_exports_long = check_export
@@ -289,6 +316,47 @@ def check_mapping(case: tuple[bool, Mutated, Mutated]) -> None:
 
 
 test_mapping_mutations, test_mapping_mutations_long = check_mapping
+
+
+# ----------------------------------------------------------------------- results JSON
+
+
+def _results() -> dict[str, dict[str, Any]]:
+    """A small run's, comparison's and sweep's results JSON, as `sim report` reads them."""
+    import json
+
+    from sim.compare import to_json
+
+    run_json = run(DEMO_SMALL).summary.model_dump_json()
+    program = ROOT / "scenarios" / "programs" / "cahoots_like.toml"
+    compare_json = to_json(api.compare([DEMO_SMALL], program, workers=1))
+    sweep = api.sweep(DEMO_SMALL, {"teams.community.shifts.0.units": "1..2"}, workers=1)
+    sweep_json = sweep.document().model_dump_json()
+    return {kind: json.loads(text) for kind, text in
+            (("run", run_json), ("compare", compare_json), ("sweep", sweep_json))}  # fmt: skip
+
+
+RESULTS = _results()
+
+
+@fuzz(st.sampled_from(sorted(RESULTS)).flatmap(lambda k: st.tuples(st.just(k),
+                                                                   mutated(RESULTS[k]))),
+      fast=20, weight=5)  # fmt: skip
+def check_results(case: tuple[str, Mutated]) -> None:
+    """`sim report` of hand-edited results JSON: one line, or HTML of figures."""
+    import json
+
+    kind, mutation = case
+    note(f"{kind} JSON: {'; '.join(mutation.done)}")
+    folder = EXPORT.csv.parent
+    path = folder / f"results-{os.getpid()}.json"
+    path.write_text(json.dumps(mutation.data), encoding="utf-8")
+    html = attempt(lambda: api.report(path))
+    if html is not None:
+        check_text(html, f"the report of edited {kind} JSON")
+
+
+test_results_mutations, test_results_mutations_long = check_results
 
 
 # ---------------------------------------------------------------------------- options
