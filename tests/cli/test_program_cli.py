@@ -29,7 +29,15 @@ def test_apply_writes_a_city_ready_for_sweep_with_its_comments(tmp_path: Path) -
     source = CITY.read_text(encoding="utf-8")
     assert all(line in text for line in source.splitlines() if line.startswith("#"))
     assert "sim program apply" in text.splitlines()[0]
-    assert "follow from the program's [budget]" in text
+    assert "edit the budget, not the costs" in text
+    # The planned city carries the program's budget: its FTEs and costs come from the file.
+    planned = load_scenario(out).teams["cahoots"]
+    assert planned.budget == load_program(PROGRAM).budget and planned.program == "CAHOOTS-like"
+    assert (
+        "[teams.cahoots.budget.crew.medic]" in text
+        and "\ncost_per_unit_hour ="
+        not in (text.split("[teams.cahoots]")[1].split("[call_types")[0])
+    )
     # ready for a sweep over the program's vans, without a re-fit
     vary = "teams.cahoots.shifts.1.units=1,2"
     sweep = runner.invoke(app, ["sweep", str(out), "--vary", vary, "--days", "2",

@@ -40,7 +40,8 @@ def test_busy_by_hour_adds_up_to_the_summary_busy_hours(demo_path: Path) -> None
     summary = replication_summary(scn, rec)
     for team in scn.teams:
         busy = busy_by_hour(rec, team)
-        assert np.nansum(busy) == pytest.approx(summary.teams[team].busy_unit_hours, rel=1e-9)
+        per_year = summary.teams[team].busy_unit_hours_per_year
+        assert np.nansum(busy) == pytest.approx(per_year * 7 / 365, rel=1e-9)
         assert np.all(busy[np.isfinite(busy)] >= 0)
     # Vans are on duty 7am–11pm only: no van is busy at 4am except a call run over.
     assert staffed_by_hour(scn, "community")[4] == 0
@@ -94,10 +95,10 @@ def test_sweep_results_get_a_frontier(demo_path: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", str(out), "-o", str(html)])
     assert result.exit_code == 0, result.output
     text = html.read_text()
-    assert 'id="chart-frontier"' in text and "are on the frontier" in text
+    assert 'id="chart-frontier"' in text and "are on the efficient frontier" in text
 
 
-SWEEP = {"kind": "sweep", "schema_version": 1, "scenario": "s", "seed": 1, "replications": 2,
+SWEEP = {"kind": "sweep", "schema_version": 2, "scenario": "s", "seed": 1, "replications": 2,
          "baseline": "a", "parameters": []}  # fmt: skip
 
 
@@ -107,9 +108,9 @@ SWEEP = {"kind": "sweep", "schema_version": 1, "scenario": "s", "seed": 1, "repl
         ({"schema_version": 99, "kind": "compare", "cities": []}, "incompatible version"),
         ({"kind": "forecast"}, "not sim results"),
         ({"hello": 1}, "not sim results"),
-        ({"kind": "compare", "schema_version": 1, "cities": "x"}, "does not match"),
+        ({"kind": "compare", "schema_version": 2, "cities": "x"}, "does not match"),
         ("{not json", "not a JSON file"),
-        ({"kind": "compare", "schema_version": 1, "program": "p", "responder": "r",
+        ({"kind": "compare", "schema_version": 2, "program": "p", "responder": "r",
           "cities": []}, "cities: List should have at least 1 item"),
         ({**SWEEP, "measures": [], "variants": [{"name": "a", "row": {}}]}, "measures: List"),
         ({**SWEEP, "measures": ["response_min.p90"], "variants": []}, "variants: List"),

@@ -54,7 +54,7 @@ def test_exact_ties_both_stay_on_the_front() -> None:
         ("call_types.mental_health.served_by.community", Better.HIGHER),
         ("response_min.p90", Better.LOWER),
         ("teams.police.utilization", Better.LOWER),
-        ("teams.police.calls", Better.LOWER),  # a workload: more calls is not better service
+        ("teams.police.calls_per_year", Better.LOWER),  # a workload: more is not better service
         ("unserved", Better.LOWER),
     ],
 )
@@ -63,7 +63,9 @@ def test_direction_of_each_measure_comes_from_the_registry(measure: str, better:
     assert m.better is better and m.name == measure
 
 
-@pytest.mark.parametrize("measure", ["calls", "eligible.calls", "call_types.x.calls"])
+@pytest.mark.parametrize(
+    "measure", ["calls_per_year", "eligible.calls_per_year", "call_types.x.calls_per_year"]
+)
 def test_demand_has_no_direction_and_no_front(measure: str) -> None:
     m = describe(measure)
     assert m is not None and m.better is Better.NEITHER
