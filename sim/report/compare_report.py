@@ -80,7 +80,8 @@ def comparison_report(result: Comparison) -> str:
         + bullet_list(city_findings(c, result.program, result.responder), "findings summary")
         for c in cs
     ]
-    budget = next((c.program_budget for c in cs if c.program_budget is not None), None)
+    applies = [c for c in cs if "program_calls_per_year" not in c.not_applicable]
+    budget = next((c.program_budget for c in applies if c.program_budget is not None), None)
     rows = table_rows(result)
     table = html_table(["", *cities], [[label, *cells] for label, cells in rows])
     warnings = [w for c in cs for w in c.warnings]

@@ -215,7 +215,8 @@ def render_comparison(result: Comparison, console: Console) -> None:
         for sentence in program_brief(c, result.program, result.responder):
             brief.add_row("•", Text(sentence))
         console.print(Text(f"{result.program} in {c.city}", style="bold"), brief)
-    budget = next((c.program_budget for c in result.cities if c.program_budget), None)
+    applies = [c for c in result.cities if "program_calls_per_year" not in c.not_applicable]
+    budget = next((c.program_budget for c in applies if c.program_budget), None)
     if budget is not None:
         console.print(Group(*budget_tables(budget, result.program)))
     console.print(comparison_table(result))

@@ -53,6 +53,12 @@ def test_fit_writes_a_scenario_that_runs(synthetic: SyntheticFiles, tmp_path: Pa
     assert scn.scenario.name == "Synth City"
     assert scn.scenario.provenance is not None
     assert scn.scenario.provenance.source == synthetic.csv.name
+    # The catch-all category records its largest raw call types (aggregates): here the
+    # export's own 'OTHER' calls, counted as in the data.
+    other = scn.call_types["other"]
+    counts = pd.read_csv(synthetic.csv)["call_type"].value_counts()
+    assert other.raw_call_types == {"OTHER": int(counts["OTHER"])}
+    assert all(not ct.raw_call_types for n, ct in scn.call_types.items() if n != "other")
     assert len(scn.scenario.provenance.sha256 or "") == 64
     data = json.loads(report.read_text())
     assert data["calls_used"] == scn.scenario.provenance.rows_used

@@ -153,3 +153,59 @@ def test_settings_cannot_change_results_already_run(small: Path, tmp_path: Path)
     result = runner.invoke(app, ["report", str(small), "-o", str(out), "--replications", "5"])
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert "--replications cannot change results" in result.stderr and not out.exists()
+
+
+# ----------------------------------------------------------- a planned city's report
+
+
+def test_planned_city_report_opens_with_its_summary_budget_and_hours(tmp_path: Path) -> None:
+    """A city with a program applied: the title names both, the five-sentence summary comes
+    first, then the budget with its FTEs and the hours of operation with other blocks."""
+    root = Path(__file__).resolve().parents[2]
+    planned = tmp_path / "planned.toml"
+    city = root / "scenarios" / "cities" / "milwaukee.toml"
+    program = root / "scenarios" / "programs" / "cahoots_like.toml"
+    apply = ["program", "apply", str(city), str(program), "-o", str(planned)]
+    assert runner.invoke(app, apply).exit_code == 0
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", str(planned), *FAST, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert "<title>Milwaukee — CAHOOTS-like</title>" in text
+    sections = re.findall(r"<h2>([^<]+)</h2>", text)
+    assert sections[:4] == ["Summary", "Findings", "Budget and workforce, per year",
+                            "Hours of operation"]  # fmt: skip
+    summary = text.split("<h2>Summary</h2>")[1].split("</section>")[0]
+    assert summary.count("<li>") == 5
+    for words in ("calls a year in Milwaukee", "fewer unit-hours a year", "officers",
+                  "FTE", "least certain"):  # fmt: skip
+        assert words in summary, words
+    assert "17.4" in text and "$1,125,804" in text  # tests/golden/test_budgets.py
+    assert "24/7" in text and "16h from" in text  # other blocks of hours, simulated
+    # Milwaukee's fit recorded what falls outside the taxonomy.
+    assert "outside the taxonomy" in text and "FOLLOW UP" in text
+
+
+def test_tables_show_co_responses_transports_and_work_by_origin() -> None:
+    """Item 8 of issue 11: the terminal team table adds co-responses and transports where a
+    scenario uses them; the HTML team table splits busy unit-hours by the origin of the work."""
+    from rich.console import Console
+
+    from sim.report.run_report import summary_report
+    from sim.report.tables import teams_table
+
+    root = Path(__file__).resolve().parents[2] / "scenarios"
+    settings = {"scenario.days": 4, "scenario.replications": 2}
+    for name, column in (("co_responder", "co-responses"), ("transport_van", "transports")):
+        s = run(with_overrides(load_scenario(root / "examples" / f"{name}.toml"), settings)).summary
+        console = Console(width=200, record=True)
+        console.print(teams_table(s))
+        assert column in console.export_text(), name
+    plain = run(with_overrides(load_scenario(root / "demo.toml"), settings)).summary
+    console = Console(width=200, record=True)
+    console.print(teams_table(plain))
+    assert "co-responses" not in console.export_text()
+    city = load_scenario(root / "cities" / "berkeley_2014.toml")
+    s = run(with_overrides(city, {"scenario.days": 3, "scenario.replications": 2})).summary
+    html = summary_report(s)
+    assert "of which public" in html and "of which officer" in html

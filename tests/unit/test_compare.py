@@ -8,11 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import tomli_w
 from typer.testing import CliRunner
 
 from sim.applicable import unexplained
 from sim.cli import app
-from sim.compare import compare
+from sim.compare import Comparison, compare
 from sim.metrics import t_interval
 from sim.pipeline import run
 from sim.program import Program, apply_program, load_program
@@ -176,3 +177,34 @@ def test_csv_and_json_both_on_stdout_is_one_line_and_exit_2(demo_path: Path) -> 
     )  # fmt: skip
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert "mix two formats on stdout" in result.stderr and result.stdout == ""
+
+
+def test_a_city_without_eligible_calls_is_not_applicable_and_has_no_program_cost(
+    tmp_path: Path,
+) -> None:
+    """A program that takes only a category the city does not have: no program calls, no
+    program cost, no cost per call answered — each null with its reason — and the terminal
+    and the report say "not applicable" instead of a cost."""
+    from sim.report.compare_report import comparison_report
+
+    data = json.loads(json.dumps(load_program(PROGRAM).model_dump(mode="json", exclude_none=True)))
+    data["program"]["categories"] = ["intoxicated_person"]  # the demo has none
+    del data["teams"]["cahoots"]["budget"]  # the template's own [budget] stays
+    path = tmp_path / "narrow.toml"
+    path.write_text(tomli_w.dumps(data))
+    result = runner.invoke(app, ["compare", str(DEMO), "--program", str(path), *FAST,
+                                 "--json", str(tmp_path / "c.json")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "not applicable" in result.stdout and "no call in the categories" in result.stdout
+    assert "Budget of" not in result.stdout  # no program budget where it does not apply
+    doc = json.loads((tmp_path / "c.json").read_text())
+    city = doc["cities"][0]
+    assert city["program_calls_per_year"]["mean"] is None
+    assert city["cost_per_year"]["program"]["mean"] is None
+    assert city["cost_per_program_call"]["mean"] is None
+    assert (
+        "Demo City has no call in the categories" in city["not_applicable"]["cost_per_year.program"]
+    )
+    assert unexplained(doc) == []
+    html = comparison_report(Comparison.model_validate(doc))
+    assert "not applicable" in html and "Budget and workforce" not in html
