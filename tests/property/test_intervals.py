@@ -10,35 +10,26 @@ every true mean inside the range the cut interval covers it exactly when the t-i
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.estimates import NON_NEGATIVE, SHARE, UNBOUNDED, estimate, paired, t_interval
-
-values = st.floats(min_value=0.0, max_value=1e6, allow_nan=False, allow_infinity=False)
-shares = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
+from sim.estimates import NON_NEGATIVE, SHARE, UNBOUNDED, Bounds, estimate, paired, t_interval
 
 
-@given(st.lists(values, min_size=2, max_size=12), values)
-def test_non_negative_interval_stays_at_or_above_zero_with_the_same_coverage(
-    sample: list[float], mu: float
+@given(st.data())
+@pytest.mark.parametrize(("bounds", "top"), [(NON_NEGATIVE, 1e6), (SHARE, 1.0)])
+def test_cut_interval_stays_in_range_with_the_same_coverage(
+    bounds: Bounds, top: float, data: st.DataObject
 ) -> None:
-    raw = t_interval(sample)
-    cut = t_interval(sample, NON_NEGATIVE)
+    """A time, count or cost (≥ 0) and a share (in [0, 1]): any sample, any true mean."""
+    value = st.floats(min_value=0.0, max_value=top, allow_nan=False, allow_infinity=False)
+    sample = data.draw(st.lists(value, min_size=2, max_size=12))
+    mu = data.draw(value)
+    raw, cut = t_interval(sample), t_interval(sample, bounds)
     assert raw is not None and cut is not None
-    assert 0.0 <= cut[0] <= cut[1]
+    assert 0.0 <= cut[0] <= cut[1] <= (bounds[1] if bounds[1] is not None else np.inf)
     assert (raw[0] <= mu <= raw[1]) == (cut[0] <= mu <= cut[1])
-
-
-@given(st.lists(shares, min_size=2, max_size=12), shares)
-def test_share_interval_stays_in_zero_one_with_the_same_coverage(
-    sample: list[float], p: float
-) -> None:
-    raw = t_interval(sample)
-    cut = t_interval(sample, SHARE)
-    assert raw is not None and cut is not None
-    assert 0.0 <= cut[0] <= cut[1] <= 1.0
-    assert (raw[0] <= p <= raw[1]) == (cut[0] <= p <= cut[1])
 
 
 def test_the_example_from_the_issue_no_longer_goes_below_zero() -> None:
