@@ -249,15 +249,21 @@ PROGRAM_ROLES = ("community", "clinician")
 def program_team(scn: Scenario) -> str | None:
     """The team a report treats as the program: one that ``sim program apply`` added (its
     ``program`` is set), else the first community or clinician team that answers calls first.
+    A team that is the only responder of some call type is the city's own service, not a
+    program that could be compared with the city without it (the Lane County crisis team).
     """
     named = [n for n, t in scn.teams.items() if t.program is not None]
-    if named:
-        return named[0]
-    for name, team in scn.teams.items():
-        first = any(ct.response[0].team == name for ct in scn.call_types.values())
-        if team.role in PROGRAM_ROLES and first:
-            return name
-    return None
+    candidates = named or [
+        name for name, team in scn.teams.items()
+        if team.role in PROGRAM_ROLES
+        and any(ct.response[0].team == name for ct in scn.call_types.values())
+    ]  # fmt: skip
+    return next((n for n in candidates if _removable(scn, n)), None)
+
+
+def _removable(scn: Scenario, team: str) -> bool:
+    """True when every call type keeps a responder without ``team``."""
+    return all(any(o.team != team for o in ct.response) for ct in scn.call_types.values())
 
 
 def without_team(scn: Scenario, team: str) -> Scenario:

@@ -209,3 +209,22 @@ def test_tables_show_co_responses_transports_and_work_by_origin() -> None:
     s = run(with_overrides(city, {"scenario.days": 3, "scenario.replications": 2})).summary
     html = summary_report(s)
     assert "of which public" in html and "of which officer" in html
+
+
+SHIPPED = sorted(
+    p
+    for folder in ("cities", "examples")
+    for p in (Path(__file__).resolve().parents[2] / "scenarios" / folder).glob("*.toml")
+)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_shipped_city_and_example_gets_a_report(path: Path) -> None:
+    """Short runs: the report is made (a city whose own team answers alone, like the Lane
+    County crisis team, is reported as a run, without a program comparison)."""
+    from sim.api import report
+
+    scn = load_scenario(path)
+    days = scn.scenario.warmup_days + 1
+    html = report(path, replications=2, days=days, workers=1)
+    assert f"<title>{scn.scenario.name}" in html and "<h2>Summary</h2>" in html

@@ -186,6 +186,8 @@ def test_without_team_is_the_city_before_the_program(demo_path: Path) -> None:
         assert all(o.team != "community" for o in ct.response)
         assert ct.response[-1].max_wait_min is None and "community" not in ct.on_scene_min
     assert program_team(without) is None
+    lane = load_scenario(demo_path.parent / "cities" / "lane_county_crisis_team.toml")
+    assert program_team(lane) is None  # its crisis team answers alone: the city's own service
     data = to_dict(demo)
     data["call_types"]["welfare_check"]["response"] = [{"team": "community"}]
     with pytest.raises(ScenarioError, match="answered only by team 'community'"):
