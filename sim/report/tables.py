@@ -157,13 +157,18 @@ def scenario_budgets(scn: Scenario) -> list[tuple[AnnualBudget, str | None]]:
 
 
 def na_notes(s: Summary, shown: Iterable[str]) -> list[str]:
-    """'n/a — cost per call: no call …' for the figures shown as n/a, once per reason."""
-    seen: dict[str, str] = {}
+    """'n/a: no response target set (within_target of a, b, …)' for the figures shown as
+    n/a, once per reason."""
+    seen: dict[str, list[str]] = {}
     for path in shown:
         why = reason_for(s.not_applicable, path)
         if why is not None:
-            seen.setdefault(why, path)
-    return [f"{NA}: {path} — {why}" for why, path in seen.items()]
+            seen.setdefault(why, []).append(path.removeprefix("call_types."))
+    out = []
+    for why, paths in seen.items():
+        more = f", … ({len(paths)} in all)" if len(paths) > 3 else ""
+        out.append(f"{NA}: {why} ({', '.join(paths[:3])}{more})")
+    return out
 
 
 def _shown_na(s: Summary) -> list[str]:

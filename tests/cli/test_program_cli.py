@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
@@ -70,3 +71,30 @@ def test_output_folder_must_exist(tmp_path: Path) -> None:
     out = tmp_path / "nope" / "planned.toml"
     result = runner.invoke(app, ["program", "apply", str(CITY), str(PROGRAM), "-o", str(out)])
     assert result.exit_code == 2 and "folder does not exist" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("hourly_wage = 18.0", "hourly_wage = -18.0", "budget.crew.medic.hourly_wage"),
+        ("relief_factor = 1.2", "relief_factor = 0.9", "teams.cahoots.budget.relief_factor"),
+        ("per_unit = 1", "per_unit = 0", "teams.cahoots.budget.crew.medic.per_unit"),
+        ("[teams.cahoots]\n", "[teams.cahoots]\ncost_per_unit_hour = 70.0\n", "cost_per_unit_hour"),
+    ],
+)  # fmt: skip
+def test_a_planned_city_with_a_wrong_budget_is_one_line(
+    tmp_path: Path, old: str, new: str, key: str
+) -> None:
+    """The budget a planned city carries is checked like the template's: one line, exit 2."""
+    out = tmp_path / "planned.toml"
+    assert (
+        runner.invoke(app, ["program", "apply", str(CITY), str(PROGRAM), "-o", str(out)]).exit_code
+        == 0
+    )
+    text = out.read_text(encoding="utf-8")
+    assert old in text
+    out.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = runner.invoke(app, ["run", str(out), "--days", "2", "--replications", "1"])
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and key in lines[0], lines
