@@ -282,10 +282,13 @@ def report(
     dask: str | None = None,
     progress: Progress | None = None,
 ) -> str:
-    """One self-contained HTML report: of a scenario (run here) or of results JSON."""
-    from sim.pipeline import Arm
-    from sim.pipeline import run as run_pipeline
-    from sim.report.html import REPORT_COLLECTORS, report_for_results, report_for_run
+    """One self-contained HTML report: of a scenario (run here) or of results JSON.
+
+    A scenario with a program team is also run without it and with the team on other hours
+    (:func:`sim.compare.planned.run_planned`), all in one batch with the same seed.
+    """
+    from sim.compare.planned import planned_arms, run_planned
+    from sim.report.html import REPORT_COLLECTORS, report_for_planned, report_for_results
 
     if not isinstance(source, Scenario) and Path(source).suffix.lower() == ".json":
         given = [f"--{n}" for n, v in (("replications", replications), ("seed", seed),
@@ -299,11 +302,12 @@ def report(
             )
         return report_for_results(Path(source))
     scn = with_settings(source, replications, seed, days)
-    arm = Arm("report", scn, collect=REPORT_COLLECTORS)
-    with executor_for([arm], workers, dask) as executor:
-        result = run_pipeline(scn, executor, collect=REPORT_COLLECTORS,
-                              on_replication=_counter(arm.replications, progress))  # fmt: skip
-    return report_for_run(scn, result)
+    arms = planned_arms(scn, REPORT_COLLECTORS)
+    total = sum(a.replications for a in arms)
+    with executor_for(arms, workers, dask) as executor:
+        planned = run_planned(scn, executor, collect=REPORT_COLLECTORS,
+                              on_outcome=_counter(total, progress))  # fmt: skip
+    return report_for_planned(planned)
 
 
 def backtest(

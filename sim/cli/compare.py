@@ -45,8 +45,9 @@ def compare(
 ) -> None:
     """Each city without and with a program, paired by common random numbers."""
     from sim import api
-    from sim.compare import comparison_table, to_csv, to_json
+    from sim.compare import to_csv, to_json
     from sim.output import write_files
+    from sim.report.tables import render_comparison
 
     with user_errors():
         if csv_out == "-" and json_out == "-":
@@ -64,7 +65,7 @@ def compare(
         write_files(([(csv_out, to_csv(result))] if csv_out else [])
                     + ([(json_out, to_json(result))] if json_out else []))  # fmt: skip
         if "-" not in (csv_out, json_out):
-            stdout_console().print(comparison_table(result))
+            render_comparison(result, stdout_console())
         for city in result.cities:
             for warning in city.warnings:
                 typer.echo(f"warning: {warning}", err=True)

@@ -90,6 +90,7 @@ def sweep(
         journal_path,
         json_path,
         parse_vary,
+        sweep_notes,
         sweep_table,
     )
 
@@ -138,10 +139,13 @@ def sweep(
             raise typer.Exit(130) from None
         console = stdout_console()
         console.print(sweep_table(result, [frontier] if frontier else []))
+        for line in sweep_notes(result, [frontier] if frontier else []):
+            console.print(line, highlight=False)
         if front is not None:
-            console.print(frontier_table(result.rows, front))
+            console.print(frontier_table(result.rows, front, result.sweep.crn))
         if plot is not None and front is not None:
-            plot_frontier(result.rows, front, plot, title=scn.scenario.name)
+            plot_frontier(result.rows, front, plot, title=scn.scenario.name,
+                          common_numbers=result.sweep.crn)  # fmt: skip
         if out is not None:
             total = result.sweep.replications * len(result.sweep.variants)
             more = "" if out.suffix.lower() == ".json" else f" and {json_path(out)}"

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.compare import Comparison
+from sim.compare.planned import PlannedRun
 from sim.metrics import SCHEMA_VERSION, Summary
 from sim.pipeline.runs import RunResult
 from sim.report.collect import REPORT_COLLECTORS, run_data
@@ -30,8 +31,15 @@ KINDS = ("run", "compare", "sweep")
 
 
 def report_for_run(scn: Scenario, result: RunResult) -> str:
-    """The report of a scenario's run made with :data:`REPORT_COLLECTORS`, as HTML text."""
+    """The report of a scenario's run made with :data:`REPORT_COLLECTORS`, as HTML text
+    (without its program's figures: :func:`report_for_planned` has them)."""
     return scenario_report(scn, run_data(scn, result))
+
+
+def report_for_planned(planned: PlannedRun) -> str:
+    """The report of a planned city's run (:func:`sim.compare.planned.run_planned` with
+    :data:`REPORT_COLLECTORS`), its program's figures included, as HTML text."""
+    return scenario_report(planned.scenario, run_data(planned.scenario, planned.result), planned)
 
 
 def _kind(data: Mapping[str, Any]) -> str | None:
@@ -103,6 +111,7 @@ __all__ = [
     "REPORT_COLLECTORS",
     "ResultsError",
     "load_results",
+    "report_for_planned",
     "report_for_results",
     "report_for_run",
 ]

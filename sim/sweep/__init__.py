@@ -21,7 +21,7 @@ from sim.sweep.results import (
 )
 from sim.sweep.rows import SweepRow
 from sim.sweep.runner import NothingToDo, run_sweep
-from sim.sweep.table import sweep_table
+from sim.sweep.table import sweep_notes, sweep_table
 from sim.sweep.values import (
     SweepError,
     Variant,
@@ -55,6 +55,7 @@ __all__ = [
     "parse_vary",
     "read_document",
     "run_sweep",
+    "sweep_notes",
     "sweep_table",
     "write_results",
 ]

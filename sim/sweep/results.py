@@ -19,7 +19,7 @@ from sim.metrics import SCHEMA_VERSION, Summary, combine
 from sim.output import check_writable, write_atomic, write_text
 from sim.pipeline.work import Outcome, by_replication
 from sim.sweep.plan import Sweep
-from sim.sweep.rows import SweepRow
+from sim.sweep.rows import SweepRow, reasons
 from sim.sweep.values import SweepError
 
 SUFFIXES = (".csv", ".parquet", ".json")
@@ -32,7 +32,9 @@ class SweepEntry(BaseModel):
     name: str
     overrides: dict[str, Any] = {}
     row: dict[str, Any]
+    values: dict[str, list[float | None]] = {}  # each measure per replication (paired tests)
     summary: Summary | None = None
+    not_applicable: dict[str, str] = {}  # why a figure above is null (sim.applicable)
 
 
 class SweepDocument(BaseModel):
@@ -54,7 +56,12 @@ class SweepDocument(BaseModel):
 
     def rows(self) -> list[SweepRow]:
         """The typed rows of the finished variants."""
-        return [SweepRow.from_flat(v.row, self.parameters, self.measures) for v in self.variants]
+        return [
+            SweepRow.from_flat(v.row, self.parameters, self.measures).model_copy(
+                update={"values": v.values}
+            )
+            for v in self.variants
+        ]
 
 
 @dataclass
@@ -76,6 +83,11 @@ class SweepResult:
             self.summaries[variant] = combine(scn, reps)
         return self.summaries[variant]
 
+    def reasons(self, row: SweepRow) -> dict[str, str]:
+        """Why each of a row's figures that has no value has none (sim.applicable)."""
+        done = any(r.variant == self.sweep.baseline for r in self.rows)
+        return reasons(row, self.summary(row.variant).not_applicable, done)
+
     def document(self) -> SweepDocument:
         sweep = self.sweep
         overrides = {v.name: v.overrides for v in sweep.variants}
@@ -91,7 +103,8 @@ class SweepResult:
             complete=self.complete,
             variants=[
                 SweepEntry(name=r.variant, overrides=overrides[r.variant], row=r.flat(),
-                           summary=self.summary(r.variant))
+                           values=r.values, summary=self.summary(r.variant),
+                           not_applicable=self.reasons(r))
                 for r in self.rows
             ],
         )  # fmt: skip

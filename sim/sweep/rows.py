@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from sim.applicable import reason_for
 from sim.estimates import Estimate, difference, estimate
 from sim.measures import Measure
 from sim.pipeline.work import Outcome, by_replication
@@ -29,6 +30,11 @@ class SweepRow(BaseModel):
     replications: int
     measures: dict[str, Estimate]
     vs_baseline: dict[str, Estimate]
+    values: dict[str, list[float | None]] = {}  # each measure per replication, in order
+
+    def replication_values(self, measure: str) -> tuple[float | None, ...]:
+        """A measure's value in each replication (empty when the results do not hold them)."""
+        return tuple(self.values.get(measure, ()))
 
     def flat(self) -> dict[str, Any]:
         """The row as table columns (the CSV's, and the JSON's ``row``)."""
@@ -66,6 +72,42 @@ class SweepRow(BaseModel):
         return None if e is None else e.mean
 
 
+def reasons(row: SweepRow, known: Mapping[str, str], baseline_done: bool) -> dict[str, str]:
+    """Why each figure of a variant's results that has no value has none (sim.applicable),
+    by path within its JSON entry: ``row.<column>``, ``values.<measure>``.
+
+    ``known`` holds the reasons of the variant's combined summary, whose paths are the
+    measures' names.
+    """
+    out: dict[str, str] = {}
+    few = ("one replication: no interval across replications" if row.replications < 2
+           else "known in fewer than two replications: no interval")  # fmt: skip
+    for name, value in row.parameters.items():
+        if value is None:
+            out[f"row.{name}"] = "not set in the scenario (its default applies)"
+    for name, e in row.measures.items():
+        why = reason_for(known, name) or "no replication gave a value"
+        if e.mean is None:
+            out[f"row.{name}"] = out[f"values.{name}"] = why
+        elif e.ci95 is None:
+            out[f"row.{name}.lo"] = out[f"row.{name}.hi"] = few
+        if e.mean is not None and None in row.values.get(name, ()):
+            out[f"values.{name}"] = f"not known in every replication: {why}"
+        d = row.vs_baseline.get(name)
+        if d is None:
+            continue
+        at = f"row.{BASELINE}.{name}"
+        if d.mean is None:
+            out[at] = (
+                why if e.mean is None
+                else "the baseline has not finished yet" if not baseline_done
+                else "the baseline has no value for it in any replication"
+            )  # fmt: skip
+        elif d.ci95 is None:
+            out[f"{at}.lo"] = out[f"{at}.hi"] = "fewer than two paired replications: no interval"
+    return out
+
+
 def values(outcomes: Sequence[Outcome], m: Measure) -> list[float | None]:
     """A measure's value in each replication, in replication order."""
     return [m.read(o.summary) for o in by_replication(outcomes)]
@@ -78,10 +120,11 @@ def variant_row(
     base: Sequence[Outcome] | None,
 ) -> SweepRow:
     """One variant's row; ``base`` is the baseline's outcomes once they are all in."""
-    measures, diffs = {}, {}
+    measures, diffs, per_rep = {}, {}, {}
     for m in sweep.measures:
         x = values(mine, m)
-        measures[m.name] = estimate(x)
+        per_rep[m.name] = x
+        measures[m.name] = estimate(x, m.bounds)
         diffs[m.name] = (
             difference(values(base, m), x, common_numbers=sweep.crn)
             if base is not None
@@ -93,7 +136,8 @@ def variant_row(
         replications=len(mine),
         measures=measures,
         vs_baseline=diffs,
+        values=per_rep,
     )
 
 
-__all__ = ["BASELINE", "SweepRow", "values", "variant_row"]
+__all__ = ["BASELINE", "SweepRow", "reasons", "values", "variant_row"]

@@ -53,6 +53,12 @@ def test_fit_writes_a_scenario_that_runs(synthetic: SyntheticFiles, tmp_path: Pa
     assert scn.scenario.name == "Synth City"
     assert scn.scenario.provenance is not None
     assert scn.scenario.provenance.source == synthetic.csv.name
+    # The catch-all category records its largest raw call types (aggregates): here the
+    # export's own 'OTHER' calls, counted as in the data.
+    other = scn.call_types["other"]
+    counts = pd.read_csv(synthetic.csv)["call_type"].value_counts()
+    assert other.raw_call_types == {"OTHER": int(counts["OTHER"])}
+    assert all(not ct.raw_call_types for n, ct in scn.call_types.items() if n != "other")
     assert len(scn.scenario.provenance.sha256 or "") == 64
     data = json.loads(report.read_text())
     assert data["calls_used"] == scn.scenario.provenance.rows_used
@@ -62,7 +68,7 @@ def test_fit_writes_a_scenario_that_runs(synthetic: SyntheticFiles, tmp_path: Pa
     run = runner.invoke(app, ["run", str(out), "--days", "3", "--replications", "2",
                               "--json", "-"])  # fmt: skip
     assert run.exit_code == 0, run.output
-    assert json.loads(run.output)["calls"] > 0
+    assert json.loads(run.output)["calls_per_year"] > 0
 
 
 def test_police_units_option_and_program(synthetic: SyntheticFiles, tmp_path: Path) -> None:
@@ -252,10 +258,11 @@ def test_replay_runs_the_historical_calls(synthetic: SyntheticFiles, tmp_path: P
     measured = sum(int(np.sum(t >= history.warmup_days * 1440))
                    for name, t in history.arrivals.items()
                    if scn.call_types[name].is_public)  # fmt: skip
-    assert summary["calls"] == measured  # the same calls in every replication
+    assert summary["measured"]["calls"] == measured  # the same calls in every replication
+    assert summary["calls_per_year"] == pytest.approx(measured * 365 / summary["measured"]["days"])
     on = runner.invoke(app, [*args, "--replay-on-scene"])
     assert on.exit_code == 0, on.output
-    assert json.loads(on.stdout)["calls"] == measured
+    assert json.loads(on.stdout)["measured"]["calls"] == measured
 
 
 def test_replay_on_scene_uses_recorded_times(synthetic: SyntheticFiles, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""The README's worked example is what `sim run scenarios/demo.toml` prints today, and its
-Python API example runs."""
+"""The README's worked examples are what `sim run scenarios/demo.toml` and `sim compare` of a
+shipped city with a shipped program template print today, and its Python API example runs."""
 
 from __future__ import annotations
 
@@ -18,12 +18,35 @@ from sim.fit.synthetic import write_synthetic
 from sim.scenario import load_scenario
 
 
+def readme_block(command: str) -> list[str]:
+    """The lines of the README's ```text block that starts with `$ COMMAND`, after it."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(rf"```text\n\$ {re.escape(command)}\n(.*?)```", text, re.S)
+    assert block, f"README.md has no worked example of `{command}`"
+    return [line.rstrip() for line in block.group(1).splitlines()]
+
+
 def readme_example() -> list[str]:
     """The lines of the README's `$ sim run scenarios/demo.toml` block, after the prompt."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```text\n\$ sim run scenarios/demo\.toml\n(.*?)```", text, re.S)
-    assert block, "README.md has no worked example of `sim run scenarios/demo.toml`"
-    return [line.rstrip() for line in block.group(1).splitlines()]
+    return readme_block("sim run scenarios/demo.toml")
+
+
+COMPARE = (
+    "sim compare scenarios/cities/berkeley_2014.toml --program scenarios/programs/cahoots_like.toml"
+)
+
+
+def test_readme_program_example_matches_a_real_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one-page summary and the budget table of a shipped program in a shipped city."""
+    monkeypatch.chdir(ROOT)  # the command as the README gives it, from the repository
+    result = CliRunner().invoke(app, COMPARE.split()[1:])
+    assert result.exit_code == 0, result.output
+    printed = [line.rstrip() for line in result.stdout.splitlines()]
+    assert printed == readme_block(COMPARE)
+    # It shows the five sentences, the workforce and the budget lines (not only a table).
+    assert sum(line.startswith("• ") for line in printed) == 5
+    assert any(line.startswith("Budget of cahoots") for line in printed)
+    assert any("$1,125,804" in line for line in printed)  # tests/golden/test_budgets.py
 
 
 def test_readme_worked_example_matches_a_real_run() -> None:

@@ -20,15 +20,25 @@ SIM = ROOT / "sim"
 # Lowest first. A module may import from its own layer and the layers below it.
 FOUNDATION = ("sim.errors", "sim.numbers", "sim.inputs", "sim.output", "sim.rng", "sim.dists")
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", (*FOUNDATION, "sim.estimates")),
+    ("foundation", (*FOUNDATION, "sim.estimates", "sim.applicable", "sim.fmt")),
     ("data", ("sim.data",)),
     ("scenario", ("sim.levers", "sim.scenario", "sim.budget", "sim.tomledit", "sim.program")),
     ("model", ("sim.model", "sim.records", "sim.analytic")),
     ("statistics", ("sim.summary", "sim.combine", "sim.metrics", "sim.measures")),
     ("pipeline", ("sim.pipeline", "sim.experiment")),
     ("fit", ("sim.fit",)),
-    ("experiments", ("sim.sweep", "sim.optimize", "sim.compare", "sim.frontier", "sim.backtest")),
-    ("report", ("sim.report", "sim.hours_of_operation")),
+    (
+        "experiments",
+        (
+            "sim.sweep",
+            "sim.optimize",
+            "sim.compare",
+            "sim.frontier",
+            "sim.backtest",
+            "sim.hours_of_operation",
+        ),
+    ),
+    ("report", ("sim.report",)),
     ("api", ("sim.api", "sim")),
     ("cli", ("sim.cli", "sim.__main__")),
 ]
@@ -42,6 +52,7 @@ KNOWN_LARGE = {
     "sim/data/ingest.py": "fit",
     "sim/data/clean.py": "fit",
     "sim/scenario.py": "engine",
+    "sim/budget.py": "plan",
 }
 
 
