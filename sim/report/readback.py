@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sim.applicable import KEY
 from sim.inputs import read_json
 from sim.report.page import ResultsError
 
@@ -39,7 +40,8 @@ def first_problem(document: Any) -> str | None:
         node, path = stack.pop()
         if isinstance(node, dict):
             for key, value in node.items():
-                stack.append((value, f"{path}.{key}" if path else str(key)))
+                if key != KEY:  # reasons, not figures
+                    stack.append((value, f"{path}.{key}" if path else str(key)))
             problem = _intervals(node, path)
             if problem is not None:
                 return problem
@@ -54,7 +56,7 @@ def _intervals(node: dict[str, Any], path: str) -> str | None:
     """An interval ``x_ci95`` (or ``ci95`` of a ``mean``/``simulated``; ``x.lo``/``x.hi`` in
     sweep rows) must hold ``x``."""
     for key, interval in node.items():
-        if not isinstance(key, str):
+        if not isinstance(key, str) or key == KEY:
             continue
         if key.endswith("ci95") and isinstance(interval, list) and len(interval) == 2:
             base = key.removesuffix("_ci95") if key != "ci95" else _centre(node)

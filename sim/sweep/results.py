@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.inputs import read_json
 from sim.metrics import SCHEMA_VERSION, Summary, combine
@@ -53,6 +53,18 @@ class SweepDocument(BaseModel):
     measures: list[str] = Field(min_length=1)
     complete: bool = False
     variants: list[SweepEntry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _numbers(self) -> SweepDocument:
+        """Every measure column of a row is a number or null (a file edited by hand)."""
+        columns = [f"{prefix}{m}{end}" for m in self.measures for prefix in ("", "vs_baseline.")
+                   for end in ("", ".lo", ".hi")]  # fmt: skip
+        for i, entry in enumerate(self.variants):
+            for column in [*columns, "replications"]:
+                value = entry.row.get(column)
+                if isinstance(value, bool) or not isinstance(value, int | float | None):
+                    raise ValueError(f"variants.{i}.row.{column}: {value!r} is not a number")
+        return self
 
     def rows(self) -> list[SweepRow]:
         """The typed rows of the finished variants."""

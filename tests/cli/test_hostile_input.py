@@ -337,3 +337,19 @@ def test_a_report_of_edited_results_is_one_line(
     out = tmp_path / "report.html"
     one_error_line(runner.invoke(app, ["report", str(source), "-o", str(out)]), words)
     assert not out.exists()
+
+
+def test_a_report_of_an_edited_sweep_is_one_line(tmp_path: Path) -> None:
+    import json
+
+    out = tmp_path / "sweep.json"
+    result = runner.invoke(app, ["sweep", str(DEMO), *FAST, "--vary", "teams.police.units=15,16",
+                                 "-o", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    data["variants"][0]["row"]["response_min.p90"] = ""  # a fuzz find: a crash in the report
+    out.write_text(json.dumps(data))
+    report = tmp_path / "report.html"
+    one_error_line(runner.invoke(app, ["report", str(out), "-o", str(report)]),
+                   "variants.0.row.response_min.p90: '' is not a number")  # fmt: skip
+    assert not report.exists()

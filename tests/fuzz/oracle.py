@@ -21,10 +21,14 @@ from typing import Any, TypeVar
 from hypothesis import event
 from hypothesis.errors import InvalidArgument
 
+from sim.applicable import NA
 from sim.errors import SimError
 
 T = TypeVar("T")
 
+NA_CELL = re.compile(rf"(?<![\w/]){re.escape(NA)}(?![:\w/])")  # a cell shown as n/a
+# 'n/a: <reason> (…)' under a run's or a sweep's tables, 'n/a, <city>: <reason>' under compare's
+NA_NOTE = re.compile(rf"^{re.escape(NA)}(: |, [^:\n]+: )\S", re.M)
 # A figure shown as Python or JSON would spell a missing or non-finite number.
 BAD_WORDS = re.compile(r"(?<![\w-])(nan|NaN|inf|-inf|Infinity|None|null)(?![\w-])")
 
@@ -77,11 +81,9 @@ def count(what: str) -> None:
 
 def unexplained(document: Any) -> list[str]:
     """Places in a results document that are neither finite numbers nor explained nulls."""
-    try:
-        from sim.applicable import unexplained as council_rule
-    except ImportError:  # before the "not applicable" form landed: non-finite numbers only
-        return _non_finite(document)
-    return list(council_rule(document))
+    from sim.applicable import unexplained as rule
+
+    return list(rule(document))
 
 
 def _non_finite(node: Any, path: str = "") -> list[str]:
@@ -106,10 +108,13 @@ def check_document(text: str, what: str) -> Any:
     return document
 
 
-def check_text(text: str, what: str) -> None:
-    """Terminal or HTML output: no figure spelt nan, inf or None."""
+def check_text(text: str, what: str, reasons: bool = False) -> None:
+    """Terminal or HTML output: no figure spelt nan, inf or None; with ``reasons`` (a
+    terminal's tables), a figure shown as n/a comes with a note that says why."""
     m = BAD_WORDS.search(text)
     assert m is None, f"{what} shows {m[0]!r}: …{text[max(0, m.start() - 80) : m.end() + 40]}…"
+    if reasons and NA_CELL.search(text):
+        assert NA_NOTE.search(text), f"{what} shows {NA} without a note saying why:\n{text}"
 
 
 def terminal(render: Callable[[Any], None]) -> str:

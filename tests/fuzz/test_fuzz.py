@@ -134,7 +134,8 @@ def check_run(scn: Scenario, html: bool = False) -> None:
     event("ran")
     summary = result.summary
     check_document(summary.model_dump_json(), "run summary")
-    check_text(terminal(lambda console: render_summary(summary, console)), "sim run's tables")
+    check_text(terminal(lambda console: render_summary(summary, console)), "sim run's tables",
+               reasons=True)  # fmt: skip
     if html:
         event("HTML report")
         check_text(api.report(small(scn), workers=1), "the HTML report")
@@ -180,12 +181,14 @@ def check_program(case: tuple[tuple[Path, Mutated], int]) -> None:
     if planned is None:
         return
     check_run(planned, html=draw == 0)
-    from sim.compare import comparison_table, to_json
+    from sim.compare import to_json
+    from sim.report.tables import render_comparison
 
     comparison = attempt(lambda: api.compare([DEMO_SMALL], program, workers=1))
     if comparison is not None:
         check_document(to_json(comparison), "compare JSON")
-        check_text(terminal(lambda c: c.print(comparison_table(comparison))), "compare table")
+        check_text(terminal(lambda c: render_comparison(comparison, c)), "sim compare's output",
+                   reasons=True)  # fmt: skip
 
 
 test_program_mutations, test_program_mutations_long = check_program
@@ -196,7 +199,7 @@ test_program_mutations, test_program_mutations_long = check_program
 
 def check_sweep_spec(variants: list[Any], baseline: str | None) -> None:
     """Variants validated before anything runs; a small sweep's rows and JSON are figures."""
-    from sim.sweep.table import sweep_table
+    from sim.sweep.table import sweep_notes, sweep_table
 
     plan = attempt(lambda: build_sweep(DEMO_SMALL, variants, baseline=baseline))
     if plan is None or len(plan.variants) > 4:
@@ -205,7 +208,8 @@ def check_sweep_spec(variants: list[Any], baseline: str | None) -> None:
         return
     result = run_sweep(plan, SerialExecutor())
     check_document(result.document().model_dump_json(), "sweep JSON")
-    check_text(terminal(lambda c: c.print(sweep_table(result))), "sweep table")
+    shown = terminal(lambda c: [c.print(x) for x in (sweep_table(result), *sweep_notes(result))])
+    check_text(shown, "sweep table", reasons=True)
 
 
 @fuzz(mutated_file(SWEEP_FILES), fast=30, weight=10)
@@ -330,10 +334,12 @@ def _results() -> dict[str, dict[str, Any]]:
     run_json = run(DEMO_SMALL).summary.model_dump_json()
     program = ROOT / "scenarios" / "programs" / "cahoots_like.toml"
     compare_json = to_json(api.compare([DEMO_SMALL], program, workers=1))
-    sweep = api.sweep(DEMO_SMALL, {"teams.community.shifts.0.units": "1..2"}, workers=1)
-    sweep_json = sweep.document().model_dump_json()
+    vary = {"teams.community.shifts.0.units": "0..2"}  # 0: a team never on duty
+    sweep = api.sweep(DEMO_SMALL, vary, workers=1).document().model_dump_json()
+    once = api.sweep(DEMO_SMALL, vary, replications=1, workers=1).document().model_dump_json()
     return {kind: json.loads(text) for kind, text in
-            (("run", run_json), ("compare", compare_json), ("sweep", sweep_json))}  # fmt: skip
+            (("run", run_json), ("compare", compare_json), ("sweep", sweep),
+             ("sweep, one replication", once))}  # fmt: skip
 
 
 RESULTS = _results()
@@ -357,6 +363,17 @@ def check_results(case: tuple[str, Mutated]) -> None:
 
 
 test_results_mutations, test_results_mutations_long = check_results
+
+
+@pytest.mark.parametrize("kind", sorted(RESULTS))
+def test_results_as_sim_writes_them_are_reported(kind: str, tmp_path: Path) -> None:
+    """The base of the mutations above: sim's own results JSON is read back and reported."""
+    import json
+
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(RESULTS[kind]), encoding="utf-8")
+    check_document(path.read_text(), kind)
+    check_text(api.report(path), f"the report of {kind} JSON")
 
 
 # ---------------------------------------------------------------------------- options
