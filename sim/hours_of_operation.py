@@ -147,9 +147,12 @@ def shift_block_variants(
 
     ``"current"`` (no change), ``"24/7"``, and for each length N in ``windows`` the best
     N-hour daily window by the team's calls, each with ``units`` on duty (default: the
-    team's peak). Apply one with ``with_overrides(scn, overrides)``.
+    team's peak; a team never on duty has only its ``"current"`` hours, no block of units to
+    compare them with). Apply one with ``with_overrides(scn, overrides)``.
     """
     _check_team(scn, team)
+    if units is None and scn.teams[team].max_units() == 0:
+        return {"current": {}}
     units = scn.teams[team].max_units() if units is None else units
     if units < 1:
         raise ScenarioError(f"team '{team}' never has a unit on duty", hint="give units")

@@ -16,7 +16,7 @@ same sentences open the report of a comparison (per city), of a planned city, an
 from __future__ import annotations
 
 from sim import fmt
-from sim.applicable import NA
+from sim.applicable import NA, reason_for
 from sim.compare import CityComparison
 from sim.estimates import FEW_CALLS, Estimate
 
@@ -71,6 +71,9 @@ def _response(c: CityComparison, responder: str) -> str:
         if e.baseline.mean is not None and e.with_program.mean is not None
         else ""
     )
+    if own.mean is None:  # not applicable: say why rather than "n/a minutes"
+        why = reason_for(c.with_program.not_applicable, f"teams.{responder}.response_min")
+        return f"Its responders reach none of those calls ({why or 'none was served'}){change}."
     mean = fmt.few(fmt.with_ci(own.mean, own.ci95, ".1f"), own.sample_calls)
     few = f" ({fmt.FEW_NOTE})" if fmt.FEW_MARK in mean else ""
     return (

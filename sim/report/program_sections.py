@@ -99,7 +99,24 @@ def _variants_table(variants: Sequence[HoursVariant]) -> str:
         "the last two columns are paired differences from the current hours with their 95% "
         "intervals.</p>"
     )
-    return html_table(header, rows, numeric_from=2) + note
+    return html_table(header, rows, numeric_from=2) + note + _variant_notes(variants)
+
+
+def _variant_notes(variants: Sequence[HoursVariant]) -> str:
+    """Why a block's n/a cells have no value, each reason once."""
+    seen: dict[str, list[str]] = {}
+    for v in variants:
+        cells = (("calls inside hours", v.share_inside_hours, "no call is offered to the team"),
+                 ("FTE and budget", v.fte, "the team has no [budget]"),
+                 ("eligible p90", v.eligible_response_p90.mean,
+                  "no call of the program's categories was served"),
+                 ("differences", v.change_eligible_response_p90.mean,
+                  "no value in this block or the current one to compare"))  # fmt: skip
+        for label, value, why in cells:
+            if value is None:
+                seen.setdefault(why, []).append(f"{label} of {v.name}")
+    return bullet_list([f"{NA}: {why} ({', '.join(where)})" for why, where in seen.items()],
+                       "notes")  # fmt: skip
 
 
 def _variants_chart(who: str, variants: Sequence[HoursVariant]) -> str:

@@ -107,7 +107,8 @@ def _tables(s: Summary) -> str:
         row += [f"{t.busy_unit_hours_per_year:,.0f}"]
         if len(origins) > 1:
             row += [f"{t.busy_unit_hours_by_origin_per_year.get(o, 0.0):,.0f}" for o in origins]
-        row += [f"{t.staffed_unit_hours_per_year:,.0f}", fmt.share(t.utilization),
+        row += [f"{t.staffed_unit_hours_per_year:,.0f}",
+                na(f"teams.{n}.utilization", fmt.share(t.utilization)),
                 na(f"teams.{n}.response_min", fmt.few(fmt.number(t.response_min.p90, ".1f"),
                                                            t.response_min.sample_calls)),
                 fmt.with_ci(t.cost_per_year, t.cost_per_year_ci95, ",.0f", "$")]  # fmt: skip

@@ -179,6 +179,7 @@ def _shown_na(s: Summary) -> list[str]:
     out += [f"call_types.{n}.within_target" for n, c in s.call_types.items()
             if c.within_target is None]  # fmt: skip
     out += [f"teams.{n}.response_min" for n, t in s.teams.items() if t.response_min.mean is None]
+    out += [f"teams.{n}.utilization" for n, t in s.teams.items() if t.utilization is None]
     return out + (["cost.per_call"] if s.cost.per_call is None else [])
 
 

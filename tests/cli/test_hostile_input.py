@@ -353,3 +353,31 @@ def test_a_report_of_an_edited_sweep_is_one_line(tmp_path: Path) -> None:
     one_error_line(runner.invoke(app, ["report", str(out), "-o", str(report)]),
                    "variants.0.row.response_min.p90: '' is not a number")  # fmt: skip
     assert not report.exists()
+
+
+# --------------------------------------------- degenerate settings that run: n/a with reasons
+
+
+def test_a_shift_of_zero_units_runs_with_its_figures_not_applicable_and_why(
+    tmp_path: Path,
+) -> None:
+    """Issue 12: a shift of 0 units ran with `utilization = null` and no word of why."""
+    import json
+    import re
+
+    scenario = demo_with(tmp_path, "teams.community.shifts.0.units", 0)
+    out, html = tmp_path / "summary.json", tmp_path / "report.html"
+    result = runner.invoke(app, ["run", str(scenario), *FAST, "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(out.read_text())
+    never = "the team was never on duty in the measured days"
+    assert summary["teams"]["community"]["utilization"] is None
+    assert summary["not_applicable"]["teams.community.utilization"] == never
+    shown = runner.invoke(app, ["run", str(scenario), *FAST]).stdout
+    assert re.search(r"│ community .*│\s+n/a │", shown), shown
+    assert f"n/a: {never} (teams.community.utilization)" in shown
+    result = runner.invoke(app, ["report", str(scenario), *FAST, "-o", str(html)])
+    assert result.exit_code == 0, result.output  # the hours of a team never on duty: none
+    page = re.sub(r"<[^>]+>", " ", html.read_text())
+    assert f"n/a: {never} (teams.community.utilization)" in page
+    assert "reach none of those calls (the team answered no call from the public)" in page
