@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sim.errors import printable
 from sim.scenario import DAY_NAMES, Scenario, to_dict
 
 
@@ -43,7 +44,8 @@ def key(k: str) -> str:
 
 
 def _comment(lines: Sequence[str]) -> list[str]:
-    return [f"# {line}".rstrip() for line in lines]
+    # printable: a name given with a line break would end the comment and break the file
+    return [f"# {printable(line)}".rstrip() for line in lines]
 
 
 def _week(values: Sequence[float]) -> list[str]:

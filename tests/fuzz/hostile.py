@@ -147,12 +147,16 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def mutated_file(files: list[Path], most: int = 3) -> st.SearchStrategy[tuple[Path, Mutated]]:
-    """(a shipped file, its data mutated): hostile mutations, and now and then gentle ones."""
+def mutated_file(
+    files: list[Path], most: int = 3, gentle: bool = False
+) -> st.SearchStrategy[tuple[Path, Mutated]]:
+    """(a shipped file, its data mutated): hostile mutations, and now and then gentle ones
+    (``gentle``: only those)."""
     parsed = {f: read_toml(f) for f in files}
 
     def of(f: Path) -> st.SearchStrategy[tuple[Path, Mutated]]:
-        either = mutated(parsed[f], most) | mutated(parsed[f], most, gentle=True)
+        kind = mutated(parsed[f], most, gentle=True)
+        either = kind if gentle else mutated(parsed[f], most) | kind
         return st.tuples(st.just(f), either)
 
     return st.sampled_from(files).flatmap(of)
