@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from rich.console import Console
 from rich.table import Table
 
+from sim.applicable import NA
 from sim.backtest.result import BacktestResult, Row
 
 HEADLINE_SECTIONS = ("calls per day", "wait", "response", "busy unit-hours")
@@ -52,10 +53,23 @@ def rows_table(title: str, rows: Iterable[Row]) -> Table:
     for r in rows:
         style = VERDICT_STYLE.get(r.verdict, "")
         calls = "" if r.recorded_calls is None else f"{r.recorded_calls:,}"
-        t.add_row(label(r), r.group, calls, fmt(r.recorded),
-                  f"{fmt(r.simulated)} ({_interval(r)})", _rel(r),
+        simulated = NA if r.simulated is None else f"{fmt(r.simulated)} ({_interval(r)})"
+        t.add_row(label(r), r.group, calls, NA if r.recorded is None else fmt(r.recorded),
+                  simulated, NA if r.rel_diff is None else _rel(r),
                   f"[{style}]{r.verdict}[/]" if style else r.verdict)  # fmt: skip
     return t
+
+
+def na_notes(rows: Iterable[Row]) -> list[str]:
+    """'n/a: <reason> (measure group, …)' for the cells shown as n/a, once per reason."""
+    seen: dict[str, list[str]] = {}
+    for r in rows:
+        for key in ("recorded", "simulated", "rel_diff"):
+            why = r.not_applicable.get(key)
+            if why is not None and f"{label(r)} {r.group}" not in seen.get(why, []):
+                seen.setdefault(why, []).append(f"{label(r)} {r.group}")
+    return [f"{NA}: {why} ({', '.join(where[:3])}{', …' if len(where) > 3 else ''})"
+            for why, where in seen.items()]  # fmt: skip
 
 
 def render_backtest(result: BacktestResult, console: Console) -> None:
@@ -76,6 +90,9 @@ def render_backtest(result: BacktestResult, console: Console) -> None:
     console.print(rows_table("By category", per_category))
     hourly = [r for r in result.rows if r.section in ("calls by hour", "busy units by hour")]
     console.print(rows_table("By hour of day (per day)", hourly))
+    shown = [*headline_rows(result), *per_category, *hourly]
+    for line in na_notes(shown):
+        console.print(line, highlight=False)
     for note in result.notes:
         console.print(f"note: {note}")
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
 from sim.metrics import SCHEMA_VERSION
 
@@ -54,6 +54,27 @@ class Row(BaseModel):
     rel_diff: float | None = None
     verdict: Verdict
     recorded_calls: int | None = None
+    not_applicable: dict[str, str] = {}  # why a figure above is null (sim.applicable)
+
+    @model_validator(mode="after")
+    def _explained(self) -> Row:
+        """Each null figure gets its reason (rows read back keep the reasons they carry)."""
+        if self.not_applicable:
+            return self
+        out: dict[str, str] = {}
+        if self.recorded is None:
+            out["recorded"] = out["rel_diff"] = "not in the export"
+        if self.simulated is None:
+            out["simulated"] = out["ci95"] = "nothing of this group was simulated"
+            out.setdefault("rel_diff", "nothing simulated to compare")
+        elif self.ci95 is None:
+            out["ci95"] = "known in fewer than two replications: no interval"
+        if self.rel_diff is None and "rel_diff" not in out:
+            out["rel_diff"] = "recorded 0: no relative difference"
+        if self.recorded_calls is None:
+            out["recorded_calls"] = "not a figure of calls"
+        object.__setattr__(self, "not_applicable", out)
+        return self
 
 
 class BacktestResult(BaseModel):

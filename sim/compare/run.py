@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from sim.applicable import reason_for
 from sim.compare.figures import (
     Arms,
     answered_calls,
@@ -213,6 +214,11 @@ def city_result(
         reasons["per_100k_residents"] = f"{name} gives no population (scenario.population)"
     for t in program.teams:
         reasons[f"utilization.{t}.baseline"] = "a team of the program: not in the baseline"
+    for side, s in (("baseline", base), ("with_program", prog)):
+        for t, team in s.teams.items():
+            if team.utilization is None:  # e.g. a team never on duty
+                why = reason_for(s.not_applicable, f"teams.{t}.utilization")
+                reasons.setdefault(f"utilization.{t}.{side}", why or "no value")
     budget = program_budget(with_program, program.responder)
     if budget is None:
         reasons["program_budget"] = "the program template has no [budget] table"

@@ -279,9 +279,8 @@ def check_history(csv: Path, backtest: bool) -> None:
                                           workers=1))  # fmt: skip
     if result is not None:
         event("backtested")
-        document = result.model_dump(mode="json")
-        assert not _non_finite(document), _non_finite(document)
-        check_text(terminal(lambda c: render_backtest(result, c)), "backtest table")
+        check_document(result.model_dump_json(), "backtest JSON")
+        check_text(terminal(lambda c: render_backtest(result, c)), "backtest table", reasons=True)
         check_text(backtest_report(result), "backtest HTML")
 
 
