@@ -39,6 +39,7 @@ type                   range                      what for
 ``SpeedKmh``           above 0 … 300              a team's travel speed
 ``Count``              0 … 10,000,000,000 (whole) counts of rows or calls
 ``Workers``            1 … 1,000 (whole)          worker processes
+``BLOCK_HOURS``        1 … 24 (whole)             an optimizer's shift block (a divisor of 24)
 =====================  =========================  ==========================================
 
 A distribution (:mod:`sim.dists`) is checked further as a whole: its mean is at most a week
@@ -173,6 +174,7 @@ AREA_KM2 = Kind("an area in km²", 0, 100_000, above=True)
 SPEED_KMH = Kind("a speed in km/h", 0, 300, above=True)
 COUNT = Kind("a count", 0, 10_000_000_000, whole=True)
 WORKERS = Kind("workers", 1, 1000, whole=True)
+BLOCK_HOURS = Kind("hours in a shift block", 1, 24, whole=True, note="a divisor of 24")
 
 Days = Annotated[float, BeforeValidator(DAYS)]
 WarmupDays = Annotated[float, BeforeValidator(WARMUP_DAYS)]

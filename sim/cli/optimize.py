@@ -32,7 +32,9 @@ def optimize(
             "(in 95% of replications) or 'teams.police.utilization<=0.6' (on average)."
         ),
     ],
-    block_hours: Annotated[int, typer.Option(help="Length of a shift block in hours.")] = 4,
+    block_hours: Annotated[
+        int, typer.Option(callback=policy("BLOCK_HOURS"), help="Length of a shift block in hours.")
+    ] = 4,
     by_day: Annotated[
         bool, typer.Option("--by-day", help="Plan each day of the week separately.")
     ] = False,

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from sim import analytic
-from sim.numbers import Kind
+from sim.numbers import BLOCK_HOURS
 from sim.optimize.targets import OptimizeError, Target
 from sim.scenario import (
     DAY_NAMES,
@@ -27,8 +27,6 @@ from sim.scenario import (
     from_dict,
     to_dict,
 )
-
-BLOCK_HOURS = Kind("hours in a shift block", 1, 24, whole=True, note="a divisor of 24")
 
 
 @dataclass(frozen=True)

@@ -165,3 +165,29 @@ def test_ranges_read_as_a_planner_would_write_them() -> None:
     assert DAYS.range() == "a number from 0.01 to 3,650 (ten years)"
     assert UNITS.range() == "a whole number from 0 to 100,000"
     assert SEED.range() == "a whole number from 0 to 9,223,372,036,854,775,807"
+
+
+def _commands(group: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    if hasattr(group, "commands"):
+        return [
+            c for name, sub in group.commands.items() for c in _commands(sub, f"{prefix}{name} ")
+        ]
+    return [(prefix.strip(), group)]
+
+
+def test_every_numeric_option_of_the_command_line_uses_the_policy() -> None:
+    """An int or float option (``--days``, ``--police-units`` …) is checked by
+    ``sim.cli.common.policy``, so ``--days inf`` is the same one line as ``days = inf``."""
+    import typer
+
+    from sim.cli import app
+
+    bare = []
+    for name, command in _commands(typer.main.get_command(app)):
+        for param in command.params:
+            annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+            kinds = {a for a in (annotation, *get_args(annotation)) if a in (int, float)}
+            callback = getattr(param, "callback", None)
+            if kinds and not (callback and callback.__qualname__.startswith("policy.")):
+                bare.append(f"sim {name} --{param.name.replace('_', '-')}")
+    assert not bare, f"numeric options without policy(...) as their callback: {bare}"
