@@ -211,9 +211,17 @@ def _sniff_text(path: Path) -> tuple[str, str]:
         break
     text = chunk.decode(encoding, errors="replace").lstrip("\ufeff")
     first = text.splitlines()[0] if text else ""
-    counts = {d: len(next(csv.reader([first], delimiter=d), [])) for d in ",;\t|"}
+    counts = {d: _fields(first, d) for d in ",;\t|"}
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
     return encoding, delimiter
+
+
+def _fields(line: str, delimiter: str) -> int:
+    """Fields of one line split by ``delimiter`` (0 when it makes a field too long to be one)."""
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter), []))
+    except csv.Error:  # a field over the csv module's limit (128 kB): not this delimiter
+        return 0
 
 
 def _read_header(path: Path, fmt: FileFormat, encoding: str, delimiter: str) -> list[str]:
@@ -222,9 +230,24 @@ def _read_header(path: Path, fmt: FileFormat, encoding: str, delimiter: str) -> 
             return list(pq.read_schema(path).names)
         except (pa.ArrowException, OSError) as exc:
             raise DataError(f"cannot read Parquet file ({exc})", where=str(path)) from None
-    with path.open("r", encoding=encoding, errors="replace", newline="") as fh:
-        row = next(csv.reader(fh, delimiter=delimiter), [])
+    try:
+        with path.open("r", encoding=encoding, errors="replace", newline="") as fh:
+            row = next(csv.reader(fh, delimiter=delimiter), [])
+    except csv.Error:  # a field over the csv module's limit (128 kB)
+        raise DataError(
+            "the first line has a field longer than any column name",
+            where=str(path),
+            hint="the first line must be a header naming the columns",
+        ) from None
     header = [c.lstrip("\ufeff").strip() for c in row]
+    longest = max((len(c) for c in header), default=0)
+    if longest > MAX_FIELD_CHARS:
+        raise DataError(
+            f"the header has a column name of {longest:,} characters (sim reads names of at "
+            f"most {MAX_FIELD_CHARS:,})",
+            where=str(path),
+            hint="the first line must be a header naming the columns",
+        )
     if len(header) < 2:
         raise DataError(
             "not a CSV table (the first line has fewer than two columns)",

@@ -220,6 +220,26 @@ def test_a_20_mb_call_type_in_an_export_is_refused_at_once(
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("header", "words"),
+    [
+        (',"' + "Y" * 300_000 + '"', "the first line has a field longer than any column name"),
+        (',"' + "Y" * 2_000 + '"', "a column name of 2,000 characters"),
+    ],
+)
+def test_a_header_no_export_has_is_one_line(
+    export: SyntheticFiles, tmp_path: Path, header: str, words: str
+) -> None:
+    lines = export.csv.read_text().splitlines()
+    broken = tmp_path / "broken.csv"
+    broken.write_text("\n".join([lines[0] + header, *lines[1:]]) + "\n")
+    out = tmp_path / "city.toml"
+    result = runner.invoke(app, ["fit", str(broken), "--mapping", str(export.mapping), "-o",
+                                 str(out)])  # fmt: skip
+    one_error_line(result, words)
+    assert not out.exists()
+
+
 # ------------------------------------------------- every command: outputs checked first
 
 

@@ -194,7 +194,8 @@ def broken_export(draw: st.DrawFn, original: str) -> BrokenExport:
     for _ in range(draw(st.integers(1, 3))):
         how = draw(st.sampled_from(["cell", "cell", "cell", "delimiter", "truncate", "one row",
                                     "header only", "drop column", "duplicate rows", "huge field",
-                                    "encoding", "junk", "shuffle", "blank lines"]))  # fmt: skip
+                                    "encoding", "junk", "shuffle", "blank lines", "huge name",
+                                    "wide"]))  # fmt: skip
         if how == "cell" and len(lines) > 1:
             row = draw(st.integers(1, len(lines) - 1))
             cells = lines[row].split(",")
@@ -244,6 +245,13 @@ def broken_export(draw: st.DrawFn, original: str) -> BrokenExport:
             body = lines[1:]
             lines = [lines[0], *draw(st.permutations(body))]
             done.append("rows shuffled")
+        elif how == "huge name" and lines:
+            size = draw(st.sampled_from([1001, 200_000]))
+            lines[0] += ',"' + "Y" * size + '"'
+            done.append(f"a column name of {size:,} characters")
+        elif how == "wide" and lines:
+            lines[0] += "," + ",".join(f"c{i}" for i in range(100_000))
+            done.append("100,000 more columns in the header")
         elif how == "blank lines":
             lines = [x for line in lines for x in (line, "")]
             done.append("blank lines between rows")
