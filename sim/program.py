@@ -50,6 +50,7 @@ from sim.errors import ScenarioError
 from sim.numbers import Minutes, Share, UnitsPerCall
 from sim.scenario import (
     BUDGET_RATES,
+    MAX_ITEMS,
     Backup,
     Scenario,
     Team,
@@ -87,7 +88,7 @@ class Program(BaseModel):
 
     model_config = _FROZEN
     program: ProgramSettings
-    teams: dict[str, Team] = Field(min_length=1)
+    teams: dict[str, Team] = Field(min_length=1, max_length=MAX_ITEMS)
     on_scene_min: dict[str, Dist]
     budget: Budget | None = None
 

@@ -66,6 +66,7 @@ from sim.numbers import (
     WarmupDays,
 )
 
+MAX_ITEMS = 1000  # teams, call types: far more than any city has
 MINUTES_PER_DAY = 1440
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 HOURS_PER_WEEK = 168
@@ -428,8 +429,10 @@ class Scenario(BaseModel):
     model_config = _FROZEN
     scenario: RunSettings
     dispatch: DispatchRules = DispatchRules()
-    teams: dict[str, Team] = Field(min_length=1)
-    call_types: dict[str, CallType] = Field(min_length=1)
+    # At most a thousand of each: a real city has a few teams and tens of call types, and
+    # each costs memory and time in every replication (20,000 teams took a gigabyte).
+    teams: dict[str, Team] = Field(min_length=1, max_length=MAX_ITEMS)
+    call_types: dict[str, CallType] = Field(min_length=1, max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _check_references(self) -> Scenario:
@@ -540,6 +543,10 @@ def validation_line(err: ValidationError) -> tuple[str, str]:
         msg = "unknown key; check the spelling against the scenario format in README.md"
     elif first["type"] == "missing":
         msg = "required key is missing"
+    elif first["type"] == "too_long" and isinstance(first.get("ctx"), dict):
+        most, actual = first["ctx"].get("max_length"), first["ctx"].get("actual_length")
+        count = f"{actual:,} items" if isinstance(actual, int) else f"more than {most:,} items"
+        msg = f"{count}; it holds at most {most:,}"
     if not where and re.match(r"^[\w.]+: ", msg):
         where, msg = msg.split(": ", 1)
     return where, msg
