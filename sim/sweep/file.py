@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.inputs import read_toml
-from sim.sweep.values import SweepError, Variant, flatten, grid, parse_values
+from sim.sweep.values import MAX_RANGE, SweepError, Variant, flatten, grid, parse_values
 
 FILE_KEYS = ("baseline", "grid", "variants")
 GRID_HINT = 'e.g. [grid] then teams.community.shifts.0.units = "1..6"'
@@ -45,7 +45,7 @@ class SweepFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     baseline: str | None = None
     grid: dict[str, Any] | None = None
-    variants: list[NamedVariant] | None = None
+    variants: list[NamedVariant] | None = Field(default=None, max_length=MAX_RANGE)
 
     @model_validator(mode="after")
     def _one_form(self) -> SweepFile:
@@ -91,6 +91,9 @@ def _error(err: ValidationError, where: str) -> SweepError:
         near = difflib.get_close_matches(loc[0], FILE_KEYS, n=1)
         hint = f"did you mean '{near[0]}'?" if near else f"keys are: {', '.join(FILE_KEYS)}"
         return SweepError("unknown key", where=f"{where}: {loc[0]}", hint=hint)
+    if loc == ["variants"] and first["type"] == "too_long":
+        return SweepError(f"more than {MAX_RANGE:,} variants", where=f"{where}: variants",
+                          hint="split the sweep")  # fmt: skip
     if loc[:1] == ["variants"]:
         return SweepError('each [[variants]] needs name = "..." and its values',
                           where=f"{where}: {'.'.join(loc[:2])}")  # fmt: skip

@@ -155,6 +155,12 @@ def grid(axes: Sequence[tuple[str, Sequence[Any]]]) -> list[Variant]:
         raise SweepError(
             "nothing to vary", hint="add --vary PATH=VALUES or --file SWEEP.toml (see README)"
         )
+    size = math.prod(len(values) for _, values in axes)
+    if size > MAX_RANGE:  # checked before a single variant is made
+        raise SweepError(
+            f"the grid has {size:,} variants, more than the {MAX_RANGE:,} a sweep runs",
+            hint="vary fewer values at once, or split the sweep",
+        )
     paths = [p for p, _ in axes]
     dup = [p for p in paths if paths.count(p) > 1]
     if dup:

@@ -143,6 +143,17 @@ def test_a_distribution_whose_mean_is_beyond_a_week_is_refused(tmp_path: Path) -
         (["run", str(DEMO), "--workers", "100000"], "'--workers': 100,000 is out of range"),
         (["sweep", str(DEMO), "--vary", "scenario.days=1..1e400"], "needs finite numbers"),
         (["sweep", str(DEMO), "--vary", "scenario.days=0..1:1e-300"], "more than 10,000"),
+        (
+            [
+                "sweep",
+                str(DEMO),
+                "--vary",
+                "teams.police.units=1..10000",
+                "--vary",
+                "teams.community.shifts.0.units=1..10000",
+            ],
+            "the grid has 100,000,000 variants",
+        ),
     ],
 )
 def test_a_hostile_option_is_one_line(
