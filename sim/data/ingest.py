@@ -41,6 +41,7 @@ from sim.data.timeparse import (
     parse_times_of_day,
 )
 from sim.errors import DataError
+from sim.inputs import MAX_TOML_BYTES
 
 TIDY_COLUMNS: tuple[str, ...] = (
     *TIME_FIELDS,
@@ -605,10 +606,16 @@ def read_code_list(path: Path) -> dict[str, str]:
     skipped. Keys are upper-cased with single spaces.
     """
     out: dict[str, str] = {}
+    if path.stat().st_size > MAX_TOML_BYTES:  # a code list is a few kilobytes
+        raise DataError(
+            f"call-type code list of {path.stat().st_size / 2**20:,.0f} MB is larger than sim "
+            f"reads ({MAX_TOML_BYTES / 2**20:,.0f} MB)",
+            where=str(path),
+        )
     text = path.read_text(encoding="utf-8", errors="replace")
     for line in io.StringIO(text):
         line = line.strip()
-        if not line or line.startswith("#"):
+        if not line or line.startswith("#") or len(line) > MAX_FIELD_CHARS:
             continue
         cuts = [i for i in (line.find("\t"), line.find(","), line.find("-")) if i > 0]
         if not cuts:

@@ -138,6 +138,15 @@ class ColumnMapping(BaseModel):
             ) from None
         return value
 
+    @field_validator("call_type_names")
+    @classmethod
+    def _short_names(cls, value: dict[str, str]) -> dict[str, str]:
+        """Names are labels: one longer than any export field would slow categorizing."""
+        long = next((k for k, v in value.items() if max(len(k), len(v)) > 1000), None)
+        if long is not None:
+            raise ValueError(f"the name of '{long[:40]}' is longer than 1,000 characters")
+        return value
+
     @field_validator("delimiter")
     @classmethod
     def _one_char(cls, value: str | None) -> str | None:
