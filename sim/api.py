@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from sim.fit.replay import Replay
     from sim.optimize import Blocks, OptimizeResult, Target
     from sim.pipeline import Arm, Executor, RunResult
+    from sim.sensitivity import Range, SensitivityResult
     from sim.sweep import SweepResult, Variant
 
 PathLike = str | Path
@@ -263,6 +264,37 @@ def optimize(
         return search(scn, team, parsed, executor, blocks=blocks, max_units=max_units, log=log)
 
 
+def sensitivity(
+    scenario: Scenario | PathLike,
+    *,
+    program: Program | PathLike | None = None,
+    teams: Sequence[str] = (),
+    ranges: Sequence[Range | str] = (),
+    spread: float = 0.2,
+    replications: int | None = None,
+    seed: int | None = None,
+    days: float | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    progress: Progress | None = None,
+) -> SensitivityResult:
+    """Which uncertain input moves the plan most: each at the ends of its range (±``spread``,
+    or ``ranges`` such as ``"calls=0.7,1.3"``) against the scenario as written, paired by
+    common random numbers. ``program`` is applied to the scenario (a city); without it the
+    scenario's ``teams`` (by default those of role community or clinician) are the program.
+    """
+    from sim.sensitivity import plan_sensitivity, run_plan
+    from sim.sensitivity import ranges as input_ranges
+
+    scn = with_settings(scenario, replications, seed, days)
+    prog = load_program(program) if isinstance(program, str | Path) else program
+    plan = plan_sensitivity(scn, input_ranges(ranges, spread), program=prog, teams=teams)
+    arms = list(plan.arms.values())
+    total = sum(a.replications for a in arms)
+    with executor_for(arms, workers, dask) as executor:
+        return run_plan(plan, executor, on_outcome=_counter(total, progress))
+
+
 def report(
     source: Scenario | PathLike,
     *,
@@ -359,6 +391,7 @@ __all__ = [
     "replay",
     "report",
     "run",
+    "sensitivity",
     "sweep",
     "with_settings",
 ]

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from sim.cli import backtest, compare, fit, optimize, program, run, sweep
+from sim.cli import backtest, compare, fit, optimize, program, run, sensitivity, sweep
 
 app = typer.Typer(
     add_completion=False,
@@ -20,7 +20,7 @@ app = typer.Typer(
     help="Simulate 911 dispatch to plan community responder programs.",
 )
 for _command in (run.run, run.check, compare.compare, compare.report, sweep.sweep, fit.fit,
-                 backtest.backtest, optimize.optimize):  # fmt: skip
+                 backtest.backtest, optimize.optimize, sensitivity.sensitivity):  # fmt: skip
     app.command()(_command)
 app.add_typer(program.program_app, name="program")
 

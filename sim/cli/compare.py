@@ -79,7 +79,8 @@ def report(
             exists=True,
             dir_okay=False,
             readable=True,
-            help="Scenario TOML (runs it) or results JSON (run, compare, sweep or backtest).",
+            help="Scenario TOML (runs it) or results JSON (run, compare, sweep, backtest or "
+            "sensitivity).",
         ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],

@@ -89,11 +89,15 @@ def load_results(path: Path) -> Summary | Comparison | SweepDocument:
 
 
 def report_for_results(path: Path) -> str:
-    """Read results JSON (run, compare, sweep or backtest) and return its report as HTML."""
+    """Read results JSON (run, compare, sweep, backtest or sensitivity) and return its report
+    as HTML."""
     from sim.report.backtest import backtest_report_file, is_backtest
+    from sim.report.sensitivity import is_sensitivity, sensitivity_report_file
 
     if is_backtest(path):
         return backtest_report_file(path)
+    if is_sensitivity(path):
+        return sensitivity_report_file(path)
     results = load_results(path)
     if isinstance(results, Comparison):
         return comparison_report(results)

@@ -158,6 +158,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, l
     sweep = build_sweep(scn, grid([("teams.community.shifts.0.units", [1, 2, 3])]))
     run_sweep(sweep, SerialExecutor(), out=out / "sweep.json")
     invoke("report", str(out / "sweep.json"), "-o", str(out / "sweep.html"))
+    invoke("sensitivity", str(demo), *FAST, "--json", str(out / "sens.json"))
+    invoke("report", str(out / "sens.json"), "-o", str(out / "sensitivity.html"))
     return {
         "run": (out / "run.html", ["demand", "staffing-police", "staffing-community",
                                    "response-call-type", "response-team", "cost"]),
@@ -166,6 +168,9 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, l
         "compare": (out / "compare.html", ["hours-freed", "eligible-response",
                                            "eligible-calls", "cost"]),
         "sweep": (out / "sweep.html", ["frontier"]),
+        "sensitivity": (out / "sensitivity.html", ["tornado-eligible-response-p90",
+                                                   "tornado-police-hours-freed",
+                                                   "tornado-cost-per-call-answered"]),
     }  # fmt: skip
 
 
@@ -180,7 +185,7 @@ def test_harness_sees_requests_and_console_errors(page: Page, tmp_path: Path) ->
     assert any("boom" in e for e in page.errors())
 
 
-@pytest.mark.parametrize("kind", ["run", "summary", "compare", "sweep"])
+@pytest.mark.parametrize("kind", ["run", "summary", "compare", "sweep", "sensitivity"])
 def test_report_opens_cleanly_with_every_chart(
     page: Page, reports: dict[str, tuple[Path, list[str]]], kind: str
 ) -> None:

@@ -26,7 +26,17 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("statistics", ("sim.summary", "sim.combine", "sim.metrics", "sim.measures")),
     ("pipeline", ("sim.pipeline", "sim.experiment")),
     ("fit", ("sim.fit",)),
-    ("experiments", ("sim.sweep", "sim.optimize", "sim.compare", "sim.frontier", "sim.backtest")),
+    (
+        "experiments",
+        (
+            "sim.sweep",
+            "sim.optimize",
+            "sim.compare",
+            "sim.frontier",
+            "sim.backtest",
+            "sim.sensitivity",
+        ),
+    ),
     ("report", ("sim.report", "sim.hours_of_operation")),
     ("api", ("sim.api", "sim")),
     ("cli", ("sim.cli", "sim.__main__")),
