@@ -244,7 +244,10 @@ def optimize(
     targets: Sequence[str | Target],
     *,
     blocks: Blocks | None = None,
+    min_shift_hours: int | None = None,
+    max_shift_hours: int | None = None,
     max_units: int = 50,
+    strict: bool = False,
     replications: int | None = None,
     seed: int | None = None,
     days: float | None = None,
@@ -252,16 +255,23 @@ def optimize(
     dask: str | None = None,
     log: Callable[[str], None] | None = None,
 ) -> OptimizeResult:
-    """Least-cost shifts for ``team`` by block that meet every target (e.g. ``'x.p90<=20'``)."""
-    from sim.optimize import check_inputs, parse_target
+    """Least-cost shifts for ``team`` that meet every target (e.g. ``'x.p90<=20'``).
+
+    A plan is whole shifts from ``min_shift_hours`` to ``max_shift_hours`` long (default 8
+    to 12, in whole blocks) starting on ``blocks`` boundaries; ``strict`` asks every
+    target's 95% interval, not only its estimate, to clear the bound.
+    """
+    from sim.optimize import Blocks, ShiftRules, check_inputs, parse_target
     from sim.optimize import optimize as search
     from sim.pipeline import Arm
 
     scn = with_settings(scenario, replications, seed, days)
     parsed = [parse_target(t) if isinstance(t, str) else t for t in targets]
     check_inputs(scn, team, parsed)
+    rules = ShiftRules.default(blocks or Blocks(), min_shift_hours, max_shift_hours)
     with executor_for([Arm(team, scn)], workers, dask, open_ended=True) as executor:
-        return search(scn, team, parsed, executor, blocks=blocks, max_units=max_units, log=log)
+        return search(scn, team, parsed, executor, rules=rules, max_units=max_units,
+                      strict=strict, log=log)  # fmt: skip
 
 
 def sensitivity(

@@ -25,7 +25,7 @@ def result_tables(res: OptimizeResult) -> Group:
             str(res.best.units[b]),
         )
     checks = Table(title="Targets", title_justify="left")
-    for col in ("target", "mean (95% CI)", "replications meeting it (95% CI)", "met"):
+    for col in ("target", "mean (95% CI)", "replications meeting it (95% CI)", "met?"):
         checks.add_column(col, justify="left" if col == "target" else "right")
     for c in res.best.checks:
         lo, hi = c.share_ci95
@@ -36,14 +36,15 @@ def result_tables(res: OptimizeResult) -> Group:
             c.target.text,
             mean,
             f"{c.hits}/{c.n} = {c.share:.0%} ({lo:.0%}–{hi:.0%})",
-            "yes" if c.ok else "no",
+            c.verdict,
         )
-    shifts = "; ".join(
-        f"{s['days']} {s['start']}–{s['end']} × {s['units']}"
-        for s in res.blocks.shifts(res.best.units)
-    )
     cost = Table.grid()
-    cost.add_row(f"Shifts: {shifts}")
+    cost.add_row(f"Shifts: {res.shifts}")
+    if any(c.verdict != "met" for c in res.best.checks):
+        cost.add_row(
+            "likely: the estimate meets the target, but its 95% interval does not clear it "
+            "(raise --replications, or --strict to plan until it does)."
+        )
     cost.add_row(
         f"Cost: ${res.best.cost_per_year:,.0f} per year in all, of which team '{res.team}' "
         f"${res.best.team_cost_per_year:,.0f}."
