@@ -17,8 +17,7 @@ The command line is a thin layer over these functions.
 from __future__ import annotations
 
 import contextlib
-import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
     from sim.fit import FitOptions, FitResult
     from sim.fit.replay import Replay
     from sim.optimize import Blocks, OptimizeResult, Target
-    from sim.pipeline import Arm, Executor, RunResult
+    from sim.pipeline import Executor, RunResult
     from sim.sensitivity import Range, SensitivityResult
     from sim.sweep import SweepResult, Variant
 
@@ -70,41 +69,17 @@ def with_settings(
     return with_overrides(scn, changes, source=source) if changes else scn
 
 
-@contextlib.contextmanager
-def executor_for(
-    arms: Sequence[Arm],
-    workers: int | None = None,
-    dask: str | None = None,
-    *,
-    open_ended: bool = False,
-) -> Iterator[Executor]:
-    """The executor asked for, or one chosen by the size of the work, closed afterwards.
+def executor_for(*args: Any, **kwargs: Any) -> contextlib.AbstractContextManager[Executor]:
+    """:func:`sim.pipeline.choose.executor_for`, imported when first used."""
+    from sim.pipeline.choose import executor_for as choose
 
-    ``open_ended`` work (a search that simulates plan after plan, a backtest over an
-    export's whole window) gets one worker per core by default: it runs long enough to repay
-    starting them.
-    """
-    from sim.pipeline import expected_calls, make_executor
-
-    most = max((a.replications for a in arms), default=1)
-    calls = math.inf if open_ended else expected_calls(arms)
-    with make_executor(
-        workers, dask, expected_calls=calls, replications=len(arms) * most
-    ) as executor:
-        yield executor
+    return choose(*args, **kwargs)
 
 
-def _counter(total: int, progress: Progress | None) -> Callable[[Any], None] | None:
-    """An on_outcome callback that reports (done, total) to ``progress``."""
-    if progress is None:
-        return None
-    done = [0]
+def _counter(total: int | None, progress: Any) -> Callable[[Any], None] | None:
+    from sim.pipeline.choose import counter
 
-    def tick(_: Any) -> None:
-        done[0] += 1
-        progress(done[0], total)
-
-    return tick
+    return counter(total, progress)
 
 
 def run(
@@ -254,6 +229,7 @@ def optimize(
     workers: int | None = None,
     dask: str | None = None,
     log: Callable[[str], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> OptimizeResult:
     """Least-cost shifts for ``team`` that meet every target (e.g. ``'x.p90<=20'``).
 
@@ -271,7 +247,7 @@ def optimize(
     rules = ShiftRules.default(blocks or Blocks(), min_shift_hours, max_shift_hours)
     with executor_for([Arm(team, scn)], workers, dask, open_ended=True) as executor:
         return search(scn, team, parsed, executor, rules=rules, max_units=max_units,
-                      strict=strict, log=log)  # fmt: skip
+                      strict=strict, log=log, on_outcome=_counter(None, progress))  # fmt: skip
 
 
 def sensitivity(
@@ -320,6 +296,8 @@ def report(
     from sim.pipeline import run as run_pipeline
     from sim.report.html import REPORT_COLLECTORS, report_for_results, report_for_run
 
+    if not isinstance(source, Scenario) and Path(source).suffix.lower() in TABLES:
+        raise _table_not_results(Path(source))
     if not isinstance(source, Scenario) and Path(source).suffix.lower() == ".json":
         given = [f"--{n}" for n, v in (("replications", replications), ("seed", seed),
                                        ("days", days)) if v is not None]  # fmt: skip
@@ -337,6 +315,21 @@ def report(
         result = run_pipeline(scn, executor, collect=REPORT_COLLECTORS,
                               on_replication=_counter(arm.replications, progress))  # fmt: skip
     return report_for_run(scn, result)
+
+
+TABLES = (".csv", ".parquet")
+
+
+def _table_not_results(path: Path) -> SimError:
+    """A sweep's or comparison's table given to ``report``: point to the JSON beside it."""
+    beside = path.with_suffix(".json")
+    hint = (
+        f"give {beside}, written beside it"
+        if beside.exists()
+        else "give the JSON that sim sweep writes beside its table (or sim compare --json "
+        "PATH, sim run --json PATH)"
+    )
+    return SimError("a table of results, not results JSON", where=str(path), hint=hint)
 
 
 def backtest(

@@ -8,7 +8,7 @@ that use it.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,36 +18,55 @@ from sim.errors import SimError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 ScenarioPath = Annotated[
     Path,
-    typer.Argument(exists=True, dir_okay=False, readable=True, help="Scenario TOML file."),
+    typer.Argument(
+        exists=True, dir_okay=False, readable=True, metavar="SCENARIO.toml",
+        help="Scenario TOML file.",
+    ),
+]  # fmt: skip
+Replications = Annotated[
+    int | None, typer.Option(min=1, metavar="N", help="Override replications.")
 ]
-Replications = Annotated[int | None, typer.Option(min=1, help="Override replications.")]
-Seed = Annotated[int | None, typer.Option(min=0, help="Override the seed.")]
-Days = Annotated[float | None, typer.Option(min=0.01, help="Override days (incl. warm-up).")]
+Seed = Annotated[int | None, typer.Option(min=0, metavar="N", help="Override the seed.")]
+Days = Annotated[
+    float | None, typer.Option(min=0.01, metavar="DAYS", help="Override days (incl. warm-up).")
+]
 Workers = Annotated[
     int | None,
     typer.Option(
         min=1,
+        metavar="N",
         help="Workers: this process and N-1 local worker processes (default: one per core "
         "when the run is large enough to repay starting them, else 1: this process alone).",
     ),
 ]
 DaskAddress = Annotated[
     str | None,
-    typer.Option(help="Run on Dask: 'local' starts a LocalCluster, or tcp://HOST:8786."),
+    typer.Option(
+        metavar="ADDRESS",
+        help="Run on Dask: 'local' starts a LocalCluster, or tcp://HOST:8786.",
+    ),
 ]
 MappingPath = Annotated[
     Path | None,
-    typer.Option(exists=True, dir_okay=False, help="Column mapping TOML (else a preset)."),
-]
+    typer.Option(
+        exists=True, dir_okay=False, metavar="MAPPING.toml",
+        help="Column mapping TOML (else a preset detected from the header; see README, "
+        "'The mapping format').",
+    ),
+]  # fmt: skip
 TaxonomyPath = Annotated[
     Path | None,
-    typer.Option(exists=True, dir_okay=False, help="Call-type taxonomy TOML."),
+    typer.Option(
+        exists=True, dir_okay=False, metavar="TAXONOMY.toml", help="Call-type taxonomy TOML."
+    ),
 ]
 JsonOut = Annotated[
-    str | None, typer.Option("--json", help="Write the JSON summary to PATH, or - for stdout.")
+    str | None,
+    typer.Option("--json", metavar="PATH", help="Write the JSON to PATH, or - for stdout."),
 ]
 
 
@@ -76,14 +95,29 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+class Bar:
+    """A progress bar's handle: ``bar(done, total)`` moves it (``total`` None: a count
+    without an end), ``bar.say(line)`` prints a line above it."""
+
+    def __init__(self, progress: Progress, task: TaskID) -> None:
+        self.progress, self.task = progress, task
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        self.progress.update(self.task, completed=done, total=total)
+
+    def say(self, line: str) -> None:
+        self.progress.console.print(line, highlight=False)
+
+
 @contextlib.contextmanager
-def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr, shown only on a terminal; yields ``update(done, total)``."""
+def progress_bar(description: str) -> Iterator[Bar]:
+    """A progress bar on stderr, shown only on a terminal (pulsing until a total is known)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
         TextColumn,
+        TimeElapsedColumn,
         TimeRemainingColumn,
     )
 
@@ -92,17 +126,13 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=console,
         transient=True,
         disable=not console.is_terminal,
     ) as progress:
-        task = progress.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield update
+        yield Bar(progress, progress.add_task(description, total=None))
 
 
 def check_outputs(*paths: Path | str | None) -> None:
@@ -115,6 +145,7 @@ def check_outputs(*paths: Path | str | None) -> None:
 
 
 __all__ = [
+    "Bar",
     "DaskAddress",
     "Days",
     "JsonOut",

@@ -24,21 +24,38 @@ from sim.errors import SimError
 def compare(
     cities: Annotated[
         list[Path],
-        typer.Argument(exists=True, dir_okay=False, readable=True, help="City scenario files."),
+        typer.Argument(
+            metavar="CITY.toml",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="City scenario files.",
+        ),
     ],
     program: Annotated[
         Path,
-        typer.Option(exists=True, dir_okay=False, readable=True, help="Program template TOML."),
+        typer.Option(
+            metavar="PROGRAM.toml",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="Program template TOML.",
+        ),
     ],
     replications: Replications = None,
     seed: Seed = None,
     days: Days = None,
     csv_out: Annotated[
-        str | None, typer.Option("--csv", help="Write one row per city to PATH, or - for stdout.")
+        str | None,
+        typer.Option(
+            "--csv", metavar="PATH", help="Write one row per city to PATH, or - for stdout."
+        ),
     ] = None,
     json_out: Annotated[
         str | None,
-        typer.Option("--json", help="Write the comparison JSON to PATH, or - for stdout."),
+        typer.Option(
+            "--json", metavar="PATH", help="Write the comparison JSON to PATH, or - for stdout."
+        ),
     ] = None,
     workers: Workers = None,
     dask: DaskAddress = None,
@@ -76,6 +93,7 @@ def report(
     source: Annotated[
         Path,
         typer.Argument(
+            metavar="SCENARIO.toml|RESULTS.json",
             exists=True,
             dir_okay=False,
             readable=True,
@@ -83,7 +101,9 @@ def report(
             "sensitivity).",
         ),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="REPORT.html", help="The HTML file to write.")
+    ],
     replications: Replications = None,
     seed: Seed = None,
     days: Days = None,
@@ -96,7 +116,8 @@ def report(
 
     with user_errors():
         check_outputs(output)
-        with progress_bar("replications") as progress:
+        results = source.suffix.lower() == ".json"
+        with progress_bar("building the report" if results else "replications") as progress:
             html = api.report(source, replications=replications, seed=seed, days=days,
                               workers=workers, dask=dask, progress=progress)  # fmt: skip
         write_text(output, html)

@@ -15,7 +15,7 @@ from sim.cli.common import (
     Seed,
     Workers,
     check_outputs,
-    err_console,
+    progress_bar,
     stdout_console,
     user_errors,
 )
@@ -23,29 +23,41 @@ from sim.cli.common import (
 
 def optimize(
     scenario: ScenarioPath,
-    team: Annotated[str, typer.Option(help="The team whose shifts are planned.")],
+    team: Annotated[str, typer.Option(metavar="TEAM", help="The team whose shifts are planned.")],
     target: Annotated[
         list[str],
         typer.Option(
+            metavar="'MEASURE<=VALUE[@SHARE]'",
             help="MEASURE<=VALUE, optionally @SHARE, e.g. 'eligible.response_min.p90<=20@95%' "
-            "(in 95% of replications) or 'teams.police.utilization<=0.6' (on average)."
+            "(in 95% of replications) or 'teams.police.utilization<=0.6' (on average).",
         ),
     ],
     block_hours: Annotated[
-        int, typer.Option(help="Shifts start on these boundaries (hours: 1, 2, 3, 4, 6 …).")
+        int,
+        typer.Option(
+            metavar="HOURS", help="Shifts start on these boundaries, in hours (a divisor of 24)."
+        ),
     ] = 4,
     min_shift_hours: Annotated[
         int | None,
-        typer.Option(help="Shortest shift a crew works, in hours [default: 8, in whole blocks]."),
+        typer.Option(
+            metavar="HOURS",
+            help="Shortest shift a crew works, in hours [default: 8, in whole blocks].",
+        ),
     ] = None,
     max_shift_hours: Annotated[
         int | None,
-        typer.Option(help="Longest shift a crew works, in hours [default: 12, in whole blocks]."),
+        typer.Option(
+            metavar="HOURS",
+            help="Longest shift a crew works, in hours [default: 12, in whole blocks].",
+        ),
     ] = None,
     by_day: Annotated[
         bool, typer.Option("--by-day", help="Plan each day of the week separately.")
     ] = False,
-    max_units: Annotated[int, typer.Option(min=1, help="Most units on duty at once.")] = 50,
+    max_units: Annotated[
+        int, typer.Option(metavar="N", min=1, help="Most units on duty at once.")
+    ] = 50,
     strict: Annotated[
         bool,
         typer.Option(
@@ -55,7 +67,12 @@ def optimize(
     ] = False,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Write the scenario with the plan (comments kept)."),
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="PLANNED.toml",
+            help="Write the scenario with the plan (comments kept).",
+        ),
     ] = None,
     workers: Workers = None,
     dask: DaskAddress = None,
@@ -83,13 +100,13 @@ def optimize(
         rules = ShiftRules.default(Blocks(block_hours, by_day), min_shift_hours, max_shift_hours)
         check_inputs(scn, team, targets)
         check_outputs(out)
-        log = err_console()
         try:
-            result = api.optimize(
-                scn, team, targets, blocks=rules.blocks, min_shift_hours=min_shift_hours,
-                max_shift_hours=max_shift_hours, max_units=max_units, strict=strict,
-                workers=workers, dask=dask, log=lambda line: log.print(line, highlight=False),
-            )  # fmt: skip
+            with progress_bar("replications of the plans tried") as bar:
+                result = api.optimize(
+                    scn, team, targets, blocks=rules.blocks, min_shift_hours=min_shift_hours,
+                    max_shift_hours=max_shift_hours, max_units=max_units, strict=strict,
+                    workers=workers, dask=dask, log=bar.say, progress=bar,
+                )  # fmt: skip
         except KeyboardInterrupt:
             typer.echo("interrupted — no plan written", err=True)
             raise typer.Exit(130) from None

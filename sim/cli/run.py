@@ -24,7 +24,12 @@ from sim.errors import SimError
 
 ReplayPath = Annotated[
     Path | None,
-    typer.Option(exists=True, dir_okay=False, help="Replay the calls of this CFS export."),
+    typer.Option(
+        metavar="CALLS.csv",
+        exists=True,
+        dir_okay=False,
+        help="Replay the calls of this CFS export.",
+    ),
 ]
 
 
@@ -35,7 +40,11 @@ def run(
     days: Days = None,
     json_out: JsonOut = None,
     events: Annotated[
-        Path | None, typer.Option(help="Write every call's record to PATH (.csv or .parquet).")
+        Path | None,
+        typer.Option(
+            metavar="EVENTS.csv|.parquet",
+            help="Write every call's record to PATH (.csv or .parquet).",
+        ),
     ] = None,
     replay: ReplayPath = None,
     replay_on_scene: Annotated[
@@ -43,11 +52,21 @@ def run(
     ] = False,
     mapping: Annotated[
         Path | None,
-        typer.Option(exists=True, dir_okay=False, help="Column mapping TOML for --replay."),
+        typer.Option(
+            metavar="MAPPING.toml",
+            exists=True,
+            dir_okay=False,
+            help="Column mapping TOML for --replay.",
+        ),
     ] = None,
     taxonomy: Annotated[
         Path | None,
-        typer.Option(exists=True, dir_okay=False, help="Call-type taxonomy TOML for --replay."),
+        typer.Option(
+            metavar="TAXONOMY.toml",
+            exists=True,
+            dir_okay=False,
+            help="Call-type taxonomy TOML for --replay.",
+        ),
     ] = None,
     workers: Workers = None,
     dask: DaskAddress = None,
@@ -58,6 +77,10 @@ def run(
     with user_errors():
         scn = api.with_settings(scenario, replications, seed, days)
         check_outputs(events, json_out)
+        if events is not None:
+            from sim.records import check_events_path
+
+            check_events_path(events)
         if replay_on_scene and replay is None:
             raise SimError("--replay-on-scene needs --replay CALLS.csv", hint="add --replay")
         keep = events is not None
@@ -76,7 +99,7 @@ def run(
         if events is not None:
             from sim.records import write_events
 
-            write_events(result.replication_records, events)
+            write_events(result.replication_records, events, scn.scenario.start_date)
         if json_out is not None:
             from sim.output import write_text
 

@@ -27,6 +27,7 @@ def sensitivity(
     program: Annotated[
         Path | None,
         typer.Option(
+            metavar="PROGRAM.toml",
             exists=True,
             dir_okay=False,
             readable=True,
@@ -37,21 +38,26 @@ def sensitivity(
     team: Annotated[
         list[str] | None,
         typer.Option(
+            metavar="TEAM",
             help="The program's team (repeatable; default: the teams of role community or "
-            "clinician)."
+            "clinician).",
         ),
     ] = None,
     range_: Annotated[
         list[str] | None,
         typer.Option(
             "--range",
+            metavar="INPUT=LOW,HIGH",
             help="INPUT=LOW,HIGH as multipliers (calls=0.7,1.3) or percentages "
             "(on_scene=-10%,+30%); inputs: calls, on_scene, travel, eligible_share, "
             "backup_rate (repeatable).",
         ),
     ] = None,
     spread: Annotated[
-        float, typer.Option(help="The range of every input not given by --range: ±spread.")
+        float,
+        typer.Option(
+            metavar="SHARE", help="The range of every input not given by --range: ±spread."
+        ),
     ] = 0.2,
     json_out: JsonOut = None,
     replications: Replications = None,

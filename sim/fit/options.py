@@ -63,6 +63,9 @@ class FitOptions(BaseModel):
     population: int | None = Field(default=None, gt=0)
     response_target_min: float | None = Field(default=None, gt=0)
     cap_quantile: float | None = Field(default=0.995, gt=0.5, le=1.0)
+    assume_officer_work: bool = True
+    """For a police export that holds no officer-initiated work and shows no busy time, add
+    the durations library's assumed amount of it (sim.fit.assumed), marked as an assumption."""
 
     def activity(self) -> Literal["separate", "drop", "public"]:
         """How other activity is treated, ``include_officer_initiated`` taken into account."""

@@ -119,9 +119,10 @@ class _Search:
     """Simulation of plans with memo (by the units on duty they give), batched."""
 
     def __init__(self, scn: Scenario, team: str, rules: ShiftRules,
-                 targets: Sequence[Target], executor: Executor, strict: bool) -> None:  # fmt: skip
+                 targets: Sequence[Target], executor: Executor, strict: bool,
+                 on_outcome: Callable[[Outcome], None] | None = None) -> None:  # fmt: skip
         self.scn, self.team, self.rules, self.targets = scn, team, rules, targets
-        self.executor, self.strict = executor, strict
+        self.executor, self.strict, self.on_outcome = executor, strict, on_outcome
         self.seen: dict[tuple[int, ...], Evaluation] = {}
 
     def evaluate(self, plans: Sequence[tuple[int, ...]]) -> list[Evaluation]:
@@ -136,7 +137,7 @@ class _Search:
                 arms[units] = Arm(_plan(units), scn)
             except SimError:  # e.g. no unit ever on duty for calls that need this team
                 self.seen[units] = Evaluation(units, (), math.inf, math.inf, self.strict)
-        outcomes = outcomes_by_arm(list(arms.values()), self.executor)
+        outcomes = outcomes_by_arm(list(arms.values()), self.executor, self.on_outcome)
         for units, arm in arms.items():
             self.seen[units] = _evaluation(
                 self.scn, units, outcomes[arm.name], self.targets, self.team, self.strict
@@ -156,6 +157,7 @@ def optimize(
     start: Sequence[int] | None = None,
     strict: bool = False,
     log: Callable[[str], None] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
 ) -> OptimizeResult:
     """The least-cost shifts for ``team`` meeting every target (see the module docstring).
 
@@ -173,7 +175,7 @@ def optimize(
         if len(start) != blocks.count():
             raise OptimizeError(f"start has {len(start)} blocks, expected {blocks.count()}")
         need = tuple(int(u) for u in start)
-    search = _Search(scn, team, rules, targets, executor, strict)
+    search = _Search(scn, team, rules, targets, executor, strict, on_outcome)
     crews = rules.cheapest_cover(need)
     x = search.evaluate([crews])[0]
     steps = [f"start {rules.describe(crews)} ({_plan(x.units)}): {_verdict(x)}"]

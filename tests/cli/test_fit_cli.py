@@ -9,11 +9,12 @@ from typing import get_args
 import numpy as np
 import pandas as pd
 import pytest
+from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
 from sim.cli import app, main
+from sim.dists import Dist
 from sim.fit.arrivals import Smoothing
-from sim.fit.durations import QUANTILE_POINTS
 from sim.fit.replay import load_replay, replay_scenario
 from sim.fit.synthetic import SyntheticFiles, raw_name, write_synthetic
 from sim.scenario import dumps, from_dict, load_scenario, to_dict
@@ -158,19 +159,24 @@ def test_a_call_type_without_times_falls_back(synthetic: SyntheticFiles, tmp_pat
 
 
 def test_borrowing_uses_the_lenders_mix_for_missing_types(tmp_path: Path) -> None:
+    """The lender's default is a lognormal with its call-weighted mix's exact mean and cv —
+    never the extremes of draws (on-scene times 'from 0.0000035 to 592 minutes', issue 11)."""
     from sim.fit.borrow import borrowed_from
     from sim.fit.build import Borrowed
 
     lent = borrowed_from(DEMO)
-    assert lent.source == "demo.toml" and lent.on_scene["default"]["dist"] == "empirical"
-    # The mix's median lies between the call types' own medians.
+    default = lent.on_scene["default"]
+    assert lent.source == "demo.toml" and default["dist"] == "lognormal"
     demo = load_scenario(DEMO)
-    medians = [
-        ct.on_scene_min[ct.response[-1].team].quantile(0.5) for ct in demo.call_types.values()
-    ]
-    assert (
-        min(medians) <= lent.on_scene["default"]["quantiles"][QUANTILE_POINTS // 2] <= max(medians)
-    )
+    dists = [(ct.calls_per_day, ct.on_scene_min[ct.response[-1].team])
+             for ct in demo.call_types.values()]  # fmt: skip
+    total = sum(w for w, _ in dists)
+    mean = sum(w * d.mean() for w, d in dists) / total
+    second = sum(w * (d.scipy().var() + d.mean() ** 2) for w, d in dists) / total
+    assert default["mean"] == pytest.approx(mean, rel=1e-3)
+    assert default["cv"] == pytest.approx((second - mean**2) ** 0.5 / mean, rel=1e-3)
+    spec = TypeAdapter(Dist).validate_python(default)
+    assert float(spec.quantile(0.01)) > 1.0 and float(spec.quantile(0.99)) < 400.0
     without = Borrowed({"traffic": lent.on_scene["traffic"]}, source="demo.toml")
     assert without.lookup(without.on_scene, "fire") is None
     assert lent.lookup(lent.on_scene, "fire") == (lent.on_scene["default"], True)
@@ -213,23 +219,26 @@ def test_too_few_calls_and_missing_durations(tmp_path: Path) -> None:
     assert "too few" in _one_error_line(
         runner.invoke(app, ["fit", str(few), "--mapping", str(mapping), "-o", str(out)])
     )
-    # Call times only: there is nothing to fit times on scene from, and the error says how
-    # to borrow them; with --durations-from the same file fits.
+    # Call times only: times on scene come from the durations library (named in the file),
+    # or with --durations-from from the scenario given.
     many = tmp_path / "many.csv"
     rng = np.random.default_rng(0)
     stamps = np.sort(rng.random(400)) * 14 * 86400
     lines = [f"{np.datetime64('2023-01-02T00:00:00') + np.timedelta64(int(s), 's')},THEFT"
              for s in stamps]  # fmt: skip
     many.write_text("received,call_type\n" + "\n".join(lines).replace("T", " ", -1) + "\n")
-    line = _one_error_line(
-        runner.invoke(app, ["fit", str(many), "--mapping", str(mapping), "-o", str(out)])
-    )
-    assert "--durations-from" in line
+    first = runner.invoke(app, ["fit", str(many), "--mapping", str(mapping), "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    assert "sim's durations library" in out.read_text()
+    assert "ASSUMPTION" in first.stderr  # units and officer work the export cannot show
     demo = Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml"
     ok = runner.invoke(app, ["fit", str(many), "--mapping", str(mapping), "-o", str(out),
                              "--durations-from", str(demo)])  # fmt: skip
     assert ok.exit_code == 0, ok.output
-    assert load_scenario(out).call_types
+    theft = load_scenario(out).call_types["other"]
+    lender = load_scenario(demo).call_types["other"]
+    assert theft.on_scene_min["police"] == lender.on_scene_min[lender.response[-1].team]
+    assert "borrowed — demo.toml" in out.read_text()
 
 
 def test_output_folder_must_exist(synthetic: SyntheticFiles, tmp_path: Path) -> None:
