@@ -55,16 +55,13 @@ def with_settings(
     replications: int | None = None,
     seed: int | None = None,
     days: float | None = None,
+    warmup_days: float | None = None,
 ) -> Scenario:
     """The scenario with the run settings that were given replaced (validated like a file)."""
     scn = _scenario(scenario)
-    changes: dict[str, object] = {}
-    if replications is not None:
-        changes["scenario.replications"] = replications
-    if seed is not None:
-        changes["scenario.seed"] = seed
-    if days is not None:
-        changes["scenario.days"] = days
+    given = {"replications": replications, "seed": seed, "days": days,
+             "warmup_days": warmup_days}  # fmt: skip
+    changes: dict[str, object] = {f"scenario.{k}": v for k, v in given.items() if v is not None}
     source = str(scenario) if not isinstance(scenario, Scenario) else scn.scenario.name
     return with_overrides(scn, changes, source=source) if changes else scn
 
@@ -124,13 +121,11 @@ def replay(
     records: bool = True,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Simulate a scenario on an export's own calls (its days, its arrival times).
-
-    ``history`` is the export (read, cleaned and categorized as for fitting) or a
-    :class:`~sim.fit.replay.Replay` already loaded; ``on_scene`` keeps each call's recorded
-    time on scene where the export has one.
-    """
-    from sim.fit.replay import Replay, load_replay, replay_scenario
+    """Simulate a scenario on an export's own calls (its days, its arrival times; days
+    missing from it are not counted as staffed). ``history`` is the export or a loaded
+    :class:`~sim.fit.replay.Replay`; ``on_scene`` keeps each call's recorded time on scene
+    where the export has one."""
+    from sim.fit.replay import Replay, load_replay, replay_scenario, without_gap_days
     from sim.pipeline import Arm, KeepRecords
     from sim.pipeline import run as run_pipeline
 
@@ -140,10 +135,10 @@ def replay(
     scn = replay_scenario(scn, history)
     arm = Arm("replay", scn, history.source(on_scene), (KeepRecords(),) if records else ())
     with executor_for([arm], workers, dask) as executor:
-        return run_pipeline(
+        return without_gap_days(scn, history, run_pipeline(
             scn, executor, calls=arm.calls, collect=arm.collect,
             on_replication=_counter(arm.replications, progress),
-        )  # fmt: skip
+        ))  # fmt: skip
 
 
 def sweep(

@@ -34,6 +34,10 @@ Seed = Annotated[int | None, typer.Option(min=0, metavar="N", help="Override the
 Days = Annotated[
     float | None, typer.Option(min=0.01, metavar="DAYS", help="Override days (incl. warm-up).")
 ]
+WarmupDays = Annotated[
+    float | None,
+    typer.Option(min=0, metavar="DAYS", help="Override the warm-up days (not measured)."),
+]
 Workers = Annotated[
     int | None,
     typer.Option(
@@ -154,6 +158,7 @@ __all__ = [
     "ScenarioPath",
     "Seed",
     "TaxonomyPath",
+    "WarmupDays",
     "Workers",
     "check_outputs",
     "err_console",

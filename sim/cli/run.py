@@ -14,6 +14,7 @@ from sim.cli.common import (
     Replications,
     ScenarioPath,
     Seed,
+    WarmupDays,
     Workers,
     check_outputs,
     progress_bar,
@@ -38,6 +39,7 @@ def run(
     replications: Replications = None,
     seed: Seed = None,
     days: Days = None,
+    warmup_days: WarmupDays = None,
     json_out: JsonOut = None,
     events: Annotated[
         Path | None,
@@ -75,7 +77,7 @@ def run(
     from sim import api
 
     with user_errors():
-        scn = api.with_settings(scenario, replications, seed, days)
+        scn = api.with_settings(scenario, replications, seed, days, warmup_days)
         check_outputs(events, json_out)
         if events is not None:
             from sim.records import check_events_path
@@ -90,6 +92,8 @@ def run(
 
                 history = load_replay(scn, replay, mapping, taxonomy)
                 typer.echo(history.note(), err=True)
+                if replay_on_scene:
+                    typer.echo(f"note: {history.on_scene_note()}", err=True)
                 result = api.replay(
                     scn, history, on_scene=replay_on_scene, workers=workers, dask=dask,
                     records=keep, progress=progress,

@@ -312,6 +312,7 @@ class _Fitter:
         call_types: dict[str, Any] = {}
         reports: list[CategoryReport] = []
         notes: dict[str, list[str]] = {}
+        own = self.samples("on_scene_min")
         for c in self.categories:
             a = arrivals[c]
             scene = self._on_scene_spec(c, on_scene)
@@ -344,6 +345,8 @@ class _Fitter:
                     dispatch_delay=DurationReport.of(wait.fit) if wait.fit else None,
                     on_scene=DurationReport.of(scene.fit) if scene.fit else None,
                     on_scene_source=scene.source,
+                    on_scene_own=(len(own[c]), round(float(own[c].mean()), 3))
+                    if len(own[c]) else None,
                 )
             )  # fmt: skip
             notes[c] = [*self._ct_note(c, a, scene, wait), *ct_comments.get(c, ())]

@@ -308,3 +308,53 @@ def test_replay_needs_matching_call_types(synthetic: SyntheticFiles, tmp_path: P
     assert missing.exit_code == 2
     line = _one_error_line(runner.invoke(app, ["run", str(DEMO), "--replay-on-scene"]))
     assert "--replay" in line
+
+
+def test_replay_does_not_staff_days_missing_from_the_export(
+    synthetic: SyntheticFiles, tmp_path: Path
+) -> None:
+    """A day with no calls in a busy export is missing, not quiet: its staffed hours come out
+    of staffed time, utilization and cost (exactly the plan's hours of that day)."""
+    out = tmp_path / "city.toml"
+    assert _fit(synthetic, out, "--police-units", "40").exit_code == 0
+    scn = load_scenario(out)
+    frame = pd.read_csv(synthetic.csv, dtype=str, keep_default_na=False)
+    gap = "2023-01-11"  # a Wednesday in the middle of the export's fortnight
+    holed = tmp_path / "holed.csv"
+    frame[~frame["received"].str.startswith(gap)].to_csv(holed, index=False)
+    history = load_replay(scn, holed, synthetic.mapping, synthetic.taxonomy)
+    assert history.gap_days == (9,) and "1 days missing" in history.note()
+    import dataclasses
+
+    import sim
+
+    result = sim.replay(scn, history, replications=2)
+    full = sim.replay(scn, dataclasses.replace(history, gap_days=()), replications=2)
+    police, whole = result.summary.teams["police"], full.summary.teams["police"]
+    assert police.staffed_unit_hours == pytest.approx(whole.staffed_unit_hours - 40 * 24)
+    assert police.busy_unit_hours == pytest.approx(whole.busy_unit_hours)
+    assert police.utilization == pytest.approx(police.busy_unit_hours / police.staffed_unit_hours)
+    measured = history.days - history.warmup_days
+    assert result.summary.cost.per_year == pytest.approx(
+        police.cost * 365 / (measured - 1), rel=1e-9
+    )
+    assert any("missing from the export" in w for w in result.summary.warnings)
+
+
+def test_replay_on_scene_says_when_the_export_has_none(
+    synthetic: SyntheticFiles, tmp_path: Path
+) -> None:
+    out = tmp_path / "city.toml"
+    assert _fit(synthetic, out, "--police-units", "40").exit_code == 0
+    blank = _blank_times(synthetic, tmp_path, ["welfare_check", "behavioral_health"])
+    frame = pd.read_csv(blank, dtype=str, keep_default_na=False)
+    frame[["arrived", "cleared"]] = ""
+    none = tmp_path / "none.csv"
+    frame.to_csv(none, index=False)
+    args = ["run", str(out), "--mapping", str(synthetic.mapping), "--taxonomy",
+            str(synthetic.taxonomy), "--replications", "1", "--replay-on-scene"]  # fmt: skip
+    result = runner.invoke(app, [*args, "--replay", str(none)])
+    assert result.exit_code == 0, result.output
+    assert "no on-scene times, so --replay-on-scene changes nothing" in result.stderr
+    result = runner.invoke(app, [*args, "--replay", str(blank)])
+    assert "recorded on-scene times for" in result.stderr
