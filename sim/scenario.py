@@ -467,8 +467,11 @@ def validation_line(err: ValidationError) -> tuple[str, str]:
     msg = msg.removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         near = nearest_keys(err.title, tuple(first["loc"]))
-        msg = (f"unknown key; did you mean {' or '.join(repr(k) for k in near)}?" if near else
-               "unknown key; check the spelling against the scenario format in README.md")
+        msg = (
+            f"unknown key; did you mean {' or '.join(repr(k) for k in near)}?"
+            if near
+            else "unknown key; check the spelling against the scenario format in README.md"
+        )
     elif first["type"] == "missing":
         msg = "required key is missing"
     if not where and re.match(r"^[\w.]+: ", msg):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 
 from sim.estimates import Estimate
 from sim.sensitivity.models import OutputInfo, SensitivityResult
@@ -31,14 +32,12 @@ def _change(e: Estimate, unit: str) -> str:
     return text
 
 
-def output_table(result: SensitivityResult, out: OutputInfo) -> Table:
+def output_table(result: SensitivityResult, out: OutputInfo) -> Group:
     """One output: as written, then each input's value and change at both ends."""
     central = out.central.mean if out.central else None
-    table = Table(
-        title=f"{out.label} ({out.unit}): {fmt_value(central, out.unit)} as written; "
-        f"{out.better} is better",
-        title_justify="left",
-    )
+    head = Text(f"{out.label.capitalize()}: {fmt_value(central, out.unit)} as written "
+                f"({out.better} is better)", style="italic")  # fmt: skip
+    table = Table()
     for col in ("input", "range", "low end", "high end", "change at low", "change at high"):
         table.add_column(col, justify="left" if col in ("input", "range") else "right")
     for name in result.ranking.get(out.name, []):
@@ -54,7 +53,7 @@ def output_table(result: SensitivityResult, out: OutputInfo) -> Table:
             _change(e.low_change, out.unit),
             _change(e.high_change, out.unit),
         )
-    return table
+    return Group(head, table)
 
 
 def result_tables(result: SensitivityResult) -> Group:
@@ -68,7 +67,7 @@ def result_tables(result: SensitivityResult) -> Group:
     )
     grid = Table.grid()
     grid.add_row(head)
-    parts: list[Table] = [grid]
+    parts: list[Table | Group] = [grid]
     parts += [output_table(result, o) for o in result.outputs if o.applicable]
     notes = Table.grid()
     for o in result.outputs:

@@ -74,3 +74,27 @@ def test_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     ]
     city = namespace["city"]
     assert isinstance(city, sim.FitResult) and set(city.scenario.call_types) >= {"traffic"}
+
+
+def test_readme_documents_every_mapping_key_and_its_example_loads() -> None:
+    import tomllib
+
+    from sim.data.mapping import MAPPING_KEYS, mapping_from_dict
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### The mapping format", 1)[1].split("\n## ", 1)[0]
+    missing = [k for k in MAPPING_KEYS if f"`{k}`" not in section]
+    assert not missing, f"README's mapping format lacks {missing}"
+    example = re.search(r"```toml\n(.*?)```", section, re.S)
+    assert example
+    assert mapping_from_dict(tomllib.loads(example.group(1))).received == "Call Received"
+
+
+def test_readme_lists_every_command() -> None:
+    from typer.main import get_command
+
+    group = get_command(app)
+    table = (ROOT / "README.md").read_text(encoding="utf-8").split("## Commands", 1)[1]
+    table = table.split("\n## ", 1)[0]
+    for name in group.commands:  # type: ignore[attr-defined]
+        assert f"`sim {name} " in table, f"README's commands table lacks sim {name}"

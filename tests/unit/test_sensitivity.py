@@ -1,6 +1,6 @@
 """Sensitivity's pieces: scaled distributions, ranges, the baseline, inputs that do not apply,
 the command line and the report page. Its figures are held to theory in
-tests/validation/test_sensitivity.py."""
+tests/validation/test_sensitivity_theory.py."""
 
 from __future__ import annotations
 
