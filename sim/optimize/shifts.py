@@ -90,11 +90,12 @@ class ShiftRules:
         b = self.blocks
         lengths = range(self.min_hours // b.hours, self.max_hours // b.hours + 1)
         days: Sequence[int | None] = range(7) if b.by_day else [None]
-        return tuple(
+        return tuple(  # in the order a schedule is read: by day, start, then length
             Pattern(d, s, n)
             for d in days
+            for s in range(b.per_day)
             for n in lengths
-            for s in (range(b.per_day) if n < b.per_day else [0])
+            if n < b.per_day or s == 0
         )
 
     @cached_property
