@@ -22,7 +22,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.errors import SimError
 from sim.program import Program, load_program
 from sim.scenario import Scenario, load_scenario, with_overrides
 
@@ -279,6 +278,7 @@ def sensitivity(
 def report(
     source: Scenario | PathLike,
     *,
+    sensitivity: SensitivityResult | PathLike | None = None,
     replications: int | None = None,
     seed: int | None = None,
     days: float | None = None,
@@ -286,45 +286,39 @@ def report(
     dask: str | None = None,
     progress: Progress | None = None,
 ) -> str:
-    """One self-contained HTML report: of a scenario (run here) or of results JSON."""
-    from sim.pipeline import Arm
-    from sim.pipeline import run as run_pipeline
-    from sim.report.html import REPORT_COLLECTORS, report_for_results, report_for_run
+    """One self-contained HTML report: of a scenario (run here) or of results JSON.
 
-    if not isinstance(source, Scenario) and Path(source).suffix.lower() in TABLES:
-        raise _table_not_results(Path(source))
-    if not isinstance(source, Scenario) and Path(source).suffix.lower() == ".json":
-        given = [f"--{n}" for n, v in (("replications", replications), ("seed", seed),
-                                       ("days", days)) if v is not None]  # fmt: skip
-        if given:
-            raise SimError(
-                f"{', '.join(given)} cannot change results that have already been run",
-                where=str(source),
-                hint="rerun the command that wrote the JSON with the new settings, or give "
-                "the scenario TOML",
-            )
-        return report_for_results(Path(source))
-    scn = with_settings(source, replications, seed, days)
-    arm = Arm("report", scn, collect=REPORT_COLLECTORS)
-    with executor_for([arm], workers, dask) as executor:
-        result = run_pipeline(scn, executor, collect=REPORT_COLLECTORS,
-                              on_replication=_counter(arm.replications, progress))  # fmt: skip
-    return report_for_run(scn, result)
-
-
-TABLES = (".csv", ".parquet")
-
-
-def _table_not_results(path: Path) -> SimError:
-    """A sweep's or comparison's table given to ``report``: point to the JSON beside it."""
-    beside = path.with_suffix(".json")
-    hint = (
-        f"give {beside}, written beside it"
-        if beside.exists()
-        else "give the JSON that sim sweep writes beside its table (or sim compare --json "
-        "PATH, sim run --json PATH)"
+    A scenario with a program team is also run without it and with the team on other hours
+    (:func:`sim.compare.planned.run_planned`), all in one batch with the same seed.
+    ``sensitivity`` (the result of :func:`sensitivity` on the same scenario, or the path of
+    its JSON) adds its finding to the summary and its tornado charts: read, not run here, so a
+    report stays as quick as its own runs.
+    """
+    from sim.compare.planned import planned_arms, run_planned
+    from sim.report.html import (
+        REPORT_COLLECTORS,
+        RESULTS,
+        report_for_planned,
+        report_for_results,
     )
-    return SimError("a table of results, not results JSON", where=str(path), hint=hint)
+
+    if not isinstance(source, Scenario) and Path(source).suffix.lower() in RESULTS:
+        given = [f"--{n}" for n, v in (("replications", replications), ("seed", seed),
+                                       ("days", days), ("sensitivity", sensitivity))
+                 if v is not None]  # fmt: skip
+        return report_for_results(Path(source), given=given)
+    scn = with_settings(source, replications, seed, days)
+    analysis = None
+    if sensitivity is not None:
+        from sim.report.sensitivity import sensitivity_of
+
+        analysis = sensitivity_of(scn, sensitivity)
+    arms = planned_arms(scn, REPORT_COLLECTORS)
+    total = sum(a.replications for a in arms)
+    with executor_for(arms, workers, dask) as executor:
+        planned = run_planned(scn, executor, collect=REPORT_COLLECTORS,
+                              on_outcome=_counter(total, progress))  # fmt: skip
+    return report_for_planned(planned, analysis)
 
 
 def backtest(

@@ -35,11 +35,12 @@ annual_salary = 60000
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from sim.scenario import Team
+if TYPE_CHECKING:  # a team carries its budget (sim.scenario imports this module)
+    from sim.scenario import Team
 
 # Relief factor: paid hours ÷ hours actually available for duty, so that FTEs = hours to cover ×
 # relief ÷ paid hours. Published planning figures for full-time staff on 2,080 paid hours:
@@ -166,6 +167,15 @@ class RoleStaffing(BaseModel):
     hourly_wage: float
     wages_per_year: float
     qualifications: str | None
+    not_applicable: dict[str, str] = {}  # why a figure is None (sim.applicable)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _explained(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("per_unit") is None and "not_applicable" not in data:
+            why = "a position off the units: FTEs given, not derived from hours on duty"
+            data = {**data, "not_applicable": {"per_unit": why, "on_duty_hours_per_year": why}}
+        return data
 
 
 class BudgetLine(BaseModel):

@@ -1,9 +1,13 @@
-"""The Pareto front of cost against a service measure: which variants are worth considering.
+"""The efficient frontier of cost against a service measure: the variants worth considering.
 
-A variant is on the front when no other variant is at least as cheap *and* at least as good
-on the service measure, and strictly better on one of them. Everything off the front costs
-more for the same service or gives worse service for the same money. Which way a measure is
-better, and its unit, come from the measure registry (:mod:`sim.measures`).
+A variant is on the Pareto front when no other variant is at least as cheap *and* at least as
+good on the service measure, and strictly better on one of them. Means alone are not enough:
+a fourth van 0.0003 minutes "better" at +$555k a year is noise. So, walking the Pareto front
+from the cheapest, a dearer variant is **kept** only when its service is significantly better
+than the last one kept: the 95% interval of their paired difference (common random numbers;
+Welch's for independent runs, :func:`sim.estimates.difference`) lies wholly on the better
+side of zero. Which way a measure is better, and its unit, come from the measure registry
+(:mod:`sim.measures`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from pathlib import Path
 from rich.table import Table
 
 from sim.errors import SimError
-from sim.estimates import Estimate
+from sim.estimates import Estimate, difference
 from sim.measures import Better, Measure, Unit, describe
 from sim.output import write_atomic
 from sim.sweep.rows import SweepRow
@@ -47,11 +51,13 @@ def frontier_measure(name: str, where: str = "--frontier") -> Measure:
 
 @dataclass(frozen=True)
 class Point:
-    """One variant's cost per year and its value of the service measure."""
+    """One variant's cost per year, its value of the service measure, and that value in each
+    replication (for the paired test)."""
 
     name: str
     cost: float
     service: float
+    values: tuple[float | None, ...] = ()
 
 
 def pareto_front(points: Sequence[Point], higher_better: bool = False) -> list[Point]:
@@ -66,19 +72,43 @@ def pareto_front(points: Sequence[Point], higher_better: bool = False) -> list[P
     return sorted(front, key=lambda p: (p.cost, sign * p.service))
 
 
+def significantly_better(
+    cheaper: Point, dearer: Point, higher_better: bool = False, common_numbers: bool = True
+) -> bool:
+    """True when ``dearer``'s service beats ``cheaper``'s beyond doubt: the 95% interval of
+    their difference (paired under common random numbers) excludes zero on the better side."""
+    d = difference(cheaper.values, dearer.values, common_numbers=common_numbers)
+    if d.ci95 is None:
+        return False
+    lo, hi = d.ci95
+    return lo > 0 if higher_better else hi < 0
+
+
+def efficient_front(
+    points: Sequence[Point], higher_better: bool = False, common_numbers: bool = True
+) -> list[Point]:
+    """The Pareto front, cheapest first, keeping a dearer variant only when it is
+    significantly better than the last one kept (see the module)."""
+    kept: list[Point] = []
+    for p in pareto_front(points, higher_better):
+        if not kept or significantly_better(kept[-1], p, higher_better, common_numbers):
+            kept.append(p)
+    return kept
+
+
 def points(rows: Sequence[SweepRow], measure: Measure) -> list[Point]:
     """Points for the variants whose cost and service are both known."""
     out = []
     for r in rows:
         cost, service = r.value(COST), r.value(measure.name)
         if cost is not None and service is not None:
-            out.append(Point(r.variant, cost, service))
+            out.append(Point(r.variant, cost, service, r.replication_values(measure.name)))
     return out
 
 
-def front(rows: Sequence[SweepRow], measure: Measure) -> list[Point]:
-    """The Pareto front of the rows, in the measure's direction."""
-    return pareto_front(points(rows, measure), measure.better is Better.HIGHER)
+def front(rows: Sequence[SweepRow], measure: Measure, common_numbers: bool = True) -> list[Point]:
+    """The efficient front of the rows, in the measure's direction (see the module)."""
+    return efficient_front(points(rows, measure), measure.better is Better.HIGHER, common_numbers)
 
 
 def fmt(value: float, measure: Measure) -> str:
@@ -86,13 +116,16 @@ def fmt(value: float, measure: Measure) -> str:
     return f"{value:.1%}" if measure.unit is Unit.SHARE else f"{value:,.2f}"
 
 
-def frontier_table(rows: Sequence[SweepRow], measure: Measure) -> Table:
+def frontier_table(
+    rows: Sequence[SweepRow], measure: Measure, common_numbers: bool = True
+) -> Table:
     """The front as a rich table, with each measure's 95% interval where the row has it."""
     by_name = {r.variant: r for r in rows}
-    on_front = front(rows, measure)
+    on_front = front(rows, measure, common_numbers)
     table = Table(
-        title=f"Pareto front: cost per year against {measure.name} ({measure.better} is "
-        f"better); {len(on_front)} of {len(rows)} variants",
+        title=f"Efficient frontier: cost per year against {measure.name} ({measure.better} "
+        f"is better); {len(on_front)} of {len(rows)} variants: each dearer one significantly "
+        "better than the last (paired 95% interval)",
         title_justify="left",
     )
     for col in ("variant", "cost per year", "95% CI", measure.name, "95% CI "):
@@ -116,11 +149,14 @@ def _ci(e: Estimate, show: Callable[[float], str]) -> str:
 def axis_label(measure: Measure) -> str:
     """The measure's name with its unit, for a chart axis."""
     unit = {Unit.MINUTES: "minutes", Unit.SHARE: "share", Unit.CALLS: "calls",
-            Unit.UNIT_HOURS: "unit-hours"}.get(measure.unit, str(measure.unit))  # fmt: skip
+            Unit.UNIT_HOURS_PER_YEAR: "unit-hours per year", Unit.CALLS_PER_YEAR: "calls per year",
+            Unit.DOLLARS_PER_YEAR: "$ per year"}.get(measure.unit, str(measure.unit))  # fmt: skip
     return f"{measure.name}, {unit}"
 
 
-def plot_frontier(rows: Sequence[SweepRow], measure: Measure, path: Path, title: str) -> None:
+def plot_frontier(
+    rows: Sequence[SweepRow], measure: Measure, path: Path, title: str, common_numbers: bool = True
+) -> None:
     """Every variant as a point, the front as a line, written as a PNG (Agg backend)."""
     import matplotlib
 
@@ -128,7 +164,7 @@ def plot_frontier(rows: Sequence[SweepRow], measure: Measure, path: Path, title:
     from matplotlib.figure import Figure
 
     every = points(rows, measure)
-    on_front = front(rows, measure)
+    on_front = front(rows, measure, common_numbers)
     names = {p.name for p in on_front}
     fig = Figure(figsize=(7.5, 5), layout="constrained")
     ax = fig.subplots()
@@ -154,10 +190,12 @@ __all__ = [
     "Point",
     "axis_label",
     "default_frontier_measure",
+    "efficient_front",
     "front",
     "frontier_measure",
     "frontier_table",
     "pareto_front",
     "plot_frontier",
     "points",
+    "significantly_better",
 ]

@@ -10,7 +10,7 @@ call type of a scenario.
 
 Registering a new measure is one line in the table at the end of this module, e.g.::
 
-    team("overtime_unit_hours", UNIT_HOURS, LOWER, lambda t: t.overtime_unit_hours)
+    team("transports_per_year", PER_YEAR_CALLS, LOWER, lambda t: t.transports_per_year)
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from enum import StrEnum
 from typing import Any
 
 from sim.errors import SimError
+from sim.estimates import NON_NEGATIVE, Bounds
+from sim.estimates import SHARE as SHARE_BOUNDS
 from sim.metrics import CallTypeSummary, Summary, TeamSummary, TimeStat
 from sim.scenario import Scenario
 
@@ -36,8 +38,9 @@ class Unit(StrEnum):
     SHARE = "share"  # a fraction in [0, 1], shown as a percentage
     DOLLARS = "$"
     DOLLARS_PER_YEAR = "$/year"
-    CALLS = "calls"
-    UNIT_HOURS = "unit-h"
+    CALLS = "calls"  # a count at one moment (calls still waiting when the run ended)
+    CALLS_PER_YEAR = "calls/year"
+    UNIT_HOURS_PER_YEAR = "unit-h/year"
 
 
 class Better(StrEnum):
@@ -57,7 +60,7 @@ class Aspect(StrEnum):
 
 
 MINUTES, SHARE, DOLLARS, PER_YEAR = Unit.MINUTES, Unit.SHARE, Unit.DOLLARS, Unit.DOLLARS_PER_YEAR
-CALLS, UNIT_HOURS = Unit.CALLS, Unit.UNIT_HOURS
+CALLS, PER_YEAR_CALLS, UNIT_HOURS = Unit.CALLS, Unit.CALLS_PER_YEAR, Unit.UNIT_HOURS_PER_YEAR
 LOWER, HIGHER, NEITHER = Better.LOWER, Better.HIGHER, Better.NEITHER
 
 Interval = tuple[float, float] | None
@@ -98,6 +101,11 @@ class Measure:
     @property
     def has_interval(self) -> bool:
         return self.interval_reader is not None
+
+    @property
+    def bounds(self) -> Bounds:
+        """The values it can take, for its intervals: a share is in [0, 1], the rest ≥ 0."""
+        return SHARE_BOUNDS if self.unit is Unit.SHARE else NON_NEGATIVE
 
     @property
     def quantile(self) -> float | None:
@@ -277,26 +285,26 @@ def _has_eligible(scn: Scenario) -> bool:
 # ----------------------------------------------------------------------- the registry
 # One line per measure (or per time statistic: mean, p50, p90 and p95 together).
 
-register("calls", CALLS, NEITHER, lambda s: s.calls)
+register("calls_per_year", PER_YEAR_CALLS, NEITHER, lambda s: s.calls_per_year)
 register("unserved", CALLS, LOWER, lambda s: s.unserved)
 _times("response_min", lambda s: s.response_min)
 _times("wait_min", lambda s: s.wait_min)
 register("wait_min.p_wait", SHARE, LOWER, lambda s: s.wait_min.p_wait)
 _times("on_scene_min", lambda s: s.on_scene_min)
 
-team("calls", CALLS, LOWER, lambda t: t.calls)
-team("backup_calls", CALLS, LOWER, lambda t: t.backup_calls)
-team("busy_unit_hours", UNIT_HOURS, LOWER, lambda t: t.busy_unit_hours)
-team("staffed_unit_hours", UNIT_HOURS, LOWER, lambda t: t.staffed_unit_hours)
-team("overtime_unit_hours", UNIT_HOURS, LOWER, lambda t: t.overtime_unit_hours)
+team("calls_per_year", PER_YEAR_CALLS, LOWER, lambda t: t.calls_per_year)
+team("backup_calls_per_year", PER_YEAR_CALLS, LOWER, lambda t: t.backup_calls_per_year)
+team("busy_unit_hours_per_year", UNIT_HOURS, LOWER, lambda t: t.busy_unit_hours_per_year)
+team("staffed_unit_hours_per_year", UNIT_HOURS, LOWER, lambda t: t.staffed_unit_hours_per_year)
+team("overtime_unit_hours_per_year", UNIT_HOURS, LOWER, lambda t: t.overtime_unit_hours_per_year)
 team("utilization", SHARE, LOWER, lambda t: t.utilization, lambda t: t.utilization_ci95)
-team("cost", DOLLARS, LOWER, lambda t: t.cost)
+team("cost_per_year", PER_YEAR, LOWER, lambda t: t.cost_per_year)
 _times("teams.{team}.response_min", lambda s, team: s.teams[team].response_min)
 _times("teams.{team}.wait_min", lambda s, team: s.teams[team].wait_min)
 register("teams.{team}.wait_min.p_wait", SHARE, LOWER,
          lambda s, team: s.teams[team].wait_min.p_wait)  # fmt: skip
 
-call_type("calls", CALLS, NEITHER, lambda c: c.calls)
+call_type("calls_per_year", PER_YEAR_CALLS, NEITHER, lambda c: c.calls_per_year)
 register("call_types.{call_type}.served_by.{team}", SHARE, HIGHER,
          lambda s, call_type, team: s.call_types[call_type].served_by.get(team))  # fmt: skip
 call_type("no_dispatch_share", SHARE, NEITHER, lambda c: c.no_dispatch_share)
@@ -312,14 +320,13 @@ register("call_types.{call_type}.wait_min.p_wait", SHARE, LOWER,
 _times("call_types.{call_type}.on_scene_min",
        lambda s, call_type: s.call_types[call_type].on_scene_min)  # fmt: skip
 
-register("eligible.calls", CALLS, NEITHER, lambda s: s.eligible and s.eligible.calls,
-         when=_has_eligible)  # fmt: skip
+register("eligible.calls_per_year", PER_YEAR_CALLS, NEITHER,
+         lambda s: s.eligible and s.eligible.calls_per_year, when=_has_eligible)  # fmt: skip
 register("eligible.within_target", SHARE, HIGHER,
          lambda s: s.eligible and s.eligible.within_target, when=_has_eligible)  # fmt: skip
 _times("eligible.response_min", lambda s: s.eligible and s.eligible.response_min,
        when=_has_eligible)  # fmt: skip
 
-register("cost.total", DOLLARS, LOWER, lambda s: s.cost.total, aspect=Aspect.COST)
 register("cost.per_year", PER_YEAR, LOWER, lambda s: s.cost.per_year,
          interval=lambda s: s.cost.per_year_ci95, aspect=Aspect.COST)  # fmt: skip
 register("cost.per_call", DOLLARS, LOWER, lambda s: s.cost.per_call, aspect=Aspect.COST)

@@ -12,7 +12,9 @@ Only calls that arrive after the warm-up count. Times are minutes:
 * only calls from the public (call types of ``origin = "public"``) count in calls, response,
   wait and target statistics; officer-initiated and administrative work occupies units, so
   it counts in busy unit-hours and utilization, shown apart in ``busy_unit_hours_by_origin``;
-* ``by_priority`` splits calls, response and wait by each call's own priority level.
+* ``by_priority`` splits calls, response and wait by each call's own priority level;
+* counts, hours and costs are per year: the measured days' figures × 365 / measured days
+  (the measured totals themselves are kept under ``measured``).
 
 This module never imports simpy: it sees plain records and the scenario, nothing live.
 The summary it computes is typed (:mod:`sim.summary`, re-exported here) and becomes JSON
@@ -34,6 +36,7 @@ from sim.summary import (
     CallTypeSummary,
     CostSummary,
     GroupSummary,
+    Measured,
     PrioritySummary,
     Summary,
     TeamSummary,
@@ -42,6 +45,7 @@ from sim.summary import (
 )
 
 QUANTILES = (0.5, 0.9, 0.95)
+DAYS_PER_YEAR = 365.0
 
 
 # --------------------------------------------------------------------- one replication
@@ -52,7 +56,8 @@ def time_stat(x: np.ndarray) -> TimeStat:
     if len(x) == 0:
         return TimeStat()
     q = np.quantile(x, QUANTILES)
-    return TimeStat(mean=float(x.mean()), p50=float(q[0]), p90=float(q[1]), p95=float(q[2]))
+    return TimeStat(mean=float(x.mean()), p50=float(q[0]), p90=float(q[1]), p95=float(q[2]),
+                    sample_calls=len(x))  # fmt: skip
 
 
 def wait_stat(wait: np.ndarray, queued: np.ndarray) -> WaitStat:
@@ -139,6 +144,8 @@ class _Calls:
         )
         self.busy_co = _overlap(c["co_dispatch"], c["co_clear"], lo, hi) if "co_team" in c else None
         self._everyone: tuple[TimeStat, WaitStat, TimeStat] | None = None
+        # Counts over the measured days become per year by this factor.
+        self.per_year = DAYS_PER_YEAR * MINUTES_PER_DAY / (rec.horizon - rec.warmup)
 
     def where(self, name: str, value: int) -> np.ndarray:
         """Mask of the measured calls whose ``name`` column equals ``value``."""
@@ -163,8 +170,9 @@ class _Calls:
             self._everyone = stats
         return stats
 
-    def within(self, mask: np.ndarray, limit: np.ndarray) -> float | None:
-        """Share of a group's calls reached within their call type's target (``limit``).
+    def within(self, mask: np.ndarray, limit: np.ndarray) -> tuple[float | None, int]:
+        """Share of a group's calls reached within their call type's target (``limit``), and
+        how many calls were judged.
 
         A call still waiting longer than its target has missed it; one that arrived too
         close to the end to tell is left out.
@@ -175,7 +183,7 @@ class _Calls:
         late = mask & self.waiting & (rec.horizon - rec.columns["arrival"] > limit[kind])
         decided = int(served.sum() + late.sum())
         hits = int(np.sum(self.response[served] <= limit[kind[served]]))
-        return hits / decided if decided else None
+        return (hits / decided if decided else None), decided
 
     def by_priority(self, mask: np.ndarray) -> dict[str, PrioritySummary]:
         """Calls, response and wait of the calls in ``mask`` per priority level."""
@@ -185,8 +193,9 @@ class _Calls:
             mine = mask & (prio == level)
             response, wait, _ = self.times(mine)
             out[str(int(level))] = PrioritySummary(
-                calls=float(mine.sum()), response_min=response, wait_min=wait
-            )
+                calls_per_year=float(mine.sum()) * self.per_year, response_min=response,
+                wait_min=wait,
+            )  # fmt: skip
         return out
 
 
@@ -232,19 +241,22 @@ def _team_summary(scn: Scenario, calls: _Calls, j: int, name: str) -> tuple[Team
     backups = calls.where("backup_team", j) & np.isfinite(c["backup_dispatch"])
     moved = mine & calls.served & calls.transported
     co = calls.where("co_team", j) & np.isfinite(c["co_dispatch"]) if "co_team" in c else None
+    year = calls.per_year
     summary = TeamSummary(
-        calls=float(np.sum(mine & calls.served)),
-        backup_calls=float(np.sum(backups)),
-        co_response_calls=float(0 if co is None else np.sum(co)),
-        transports=float(moved.sum()),
-        transport_unit_hours=float(np.sum(c["units"][moved] * calls.transport[moved]) / 60),
-        interrupted_calls=float(np.sum(mine & (calls.interrupted > 0))),
-        busy_unit_hours=float(busy) / 60,
-        busy_unit_hours_by_origin=by_origin,
-        staffed_unit_hours=staffed / 60,
-        overtime_unit_hours=overtime / 60,
+        calls_per_year=float(np.sum(mine & calls.served)) * year,
+        backup_calls_per_year=float(np.sum(backups)) * year,
+        co_response_calls_per_year=float(0 if co is None else np.sum(co)) * year,
+        transports_per_year=float(moved.sum()) * year,
+        transport_unit_hours_per_year=float(
+            np.sum(c["units"][moved] * calls.transport[moved]) / 60 * year
+        ),
+        interrupted_calls_per_year=float(np.sum(mine & (calls.interrupted > 0))) * year,
+        busy_unit_hours_per_year=float(busy) / 60 * year,
+        busy_unit_hours_by_origin_per_year={k: v * year for k, v in by_origin.items()},
+        staffed_unit_hours_per_year=staffed / 60 * year,
+        overtime_unit_hours_per_year=overtime / 60 * year,
         utilization=float(busy / staffed) if staffed > 0 else None,
-        cost=cost,
+        cost_per_year=cost * year,
         response_min=response,
         wait_min=wait,
     )
@@ -274,28 +286,29 @@ def _call_type_summary(scn: Scenario, calls: _Calls, k: int, name: str) -> CallT
     n = int(mine.sum())
     served = mine & calls.served
     team = calls.rec.columns["team"]
-    served_by = {
-        t: float(np.sum(served & (team == j)) / n) if n else 0.0
-        for j, t in enumerate(scn.team_names)
+    served_by = {  # empty (not applicable) when no call of the type came
+        t: float(np.sum(served & (team == j)) / n) for j, t in enumerate(scn.team_names) if n
     }
     response, wait, on_scene = calls.times(mine)
     target = scn.target_for(name) if ct.is_public else None
     if not ct.is_public:  # not a call from the public: no response or wait to speak of
         response, wait = TimeStat(), WaitStat()
-    within = calls.within(mine, _targets(scn)) if target is not None else None
+    within, judged = calls.within(mine, _targets(scn)) if target is not None else (None, 0)
     transported = served & calls.transported
     return CallTypeSummary(
         origin=ct.origin,
         transport_share=_share(transported[served]),
         transport_min=time_stat(calls.transport[transported]),
         interrupted_share=_share(calls.interrupted[served] > 0),
-        calls=float(n),
+        calls_per_year=float(n) * calls.per_year,
+        sample_calls=n,
         served_by=served_by,
         no_dispatch_share=_share(calls.no_dispatch[mine]),
         fallback_share=_share(calls.rec.columns["option"][served] > 0),
         unserved=float(np.sum(mine & calls.waiting)),
         target_min=target,
         within_target=within,
+        target_sample_calls=judged,
         response_min=response,
         wait_min=wait,
         on_scene_min=on_scene,
@@ -307,10 +320,14 @@ def _group_summary(scn: Scenario, calls: _Calls, names: Sequence[str]) -> GroupS
     kinds = [scn.call_type_names.index(n) for n in names]
     mine = calls.measured & np.isin(calls.rec.columns["call_type"], kinds)
     has_targets = all(scn.target_for(n) is not None for n in names)
+    within, judged = calls.within(mine, _targets(scn)) if has_targets else (None, 0)
+    n = int(mine.sum())
     return GroupSummary(
         call_types=list(names),
-        calls=float(mine.sum()),
-        within_target=calls.within(mine, _targets(scn)) if has_targets else None,
+        calls_per_year=n * calls.per_year,
+        sample_calls=n,
+        within_target=within,
+        target_sample_calls=judged,
         response_min=time_stat(calls.response[mine & calls.served]),
     )
 
@@ -331,6 +348,7 @@ def replication_summary(scn: Scenario, rec: Records) -> Summary:
     public = calls.public
     response, wait, on_scene = calls.times(public)
     n = float(public.sum())
+    other = float(calls.measured.sum() - n)
     days = (rec.horizon - rec.warmup) / MINUTES_PER_DAY
     eligible = [name for name, ct in scn.call_types.items() if ct.community_eligible]
     return Summary(
@@ -339,8 +357,8 @@ def replication_summary(scn: Scenario, rec: Records) -> Summary:
         replications=1,
         days=scn.scenario.days,
         warmup_days=scn.scenario.warmup_days,
-        calls=n,
-        other_activity=float(calls.measured.sum() - n),
+        calls_per_year=n * calls.per_year,
+        other_activity_per_year=other * calls.per_year,
         unserved=float((calls.waiting & public).sum()),
         response_min=response,
         wait_min=wait,
@@ -352,9 +370,8 @@ def replication_summary(scn: Scenario, rec: Records) -> Summary:
             for k, name in enumerate(scn.call_type_names)
         },
         eligible=_group_summary(scn, calls, eligible) if eligible else None,
-        cost=CostSummary(
-            total=total, per_year=total * 365 / days, per_call=total / n if n else None
-        ),
+        cost=CostSummary(per_year=total * calls.per_year, per_call=total / n if n else None),
+        measured=Measured(days=days, calls=n, other_activity=other, cost=total),
     )
 
 

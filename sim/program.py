@@ -27,24 +27,28 @@ per_unit = 1
 hourly_wage = 22.0
 ```
 
-With a ``[budget]``, the responding team's ``cost_per_unit_hour`` and ``fixed_cost_per_year``
-follow from it (:func:`sim.budget.team_rates`) and may not also be given by hand; without one,
-the team's two cost figures are used as written.
+With a ``[budget]``, the responding team carries it (``Team.budget``): its
+``cost_per_unit_hour`` and ``fixed_cost_per_year`` follow from it (:func:`sim.budget.team_rates`)
+and may not also be given by hand; without one, the team's two cost figures are used as
+written. Applied to a city, the program's teams keep their budget and the program's name, so
+the planned city alone gives the program's FTEs and budget (the scenario is the single source
+of truth).
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.budget import Budget, annual_budget, team_rates
+from sim.budget import Budget, annual_budget
 from sim.dists import Dist
 from sim.errors import ScenarioError
 from sim.scenario import (
+    BUDGET_RATES,
     Backup,
     Scenario,
     Team,
@@ -57,7 +61,6 @@ from sim.scenario import (
 from sim.tomledit import scenario_text
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
-_RATES = ("cost_per_unit_hour", "fixed_cost_per_year")
 
 
 class ProgramWarning(UserWarning):
@@ -116,7 +119,7 @@ class Program(BaseModel):
                     "on_scene_min.default (or one per category)"
                 )
         if self.budget is not None:
-            given = self.teams[self.responder].model_fields_set & set(_RATES)
+            given = self.teams[self.responder].model_fields_set & set(BUDGET_RATES)
             if given:
                 raise ValueError(
                     f"teams.{self.responder}.{sorted(given)[0]}: the program's [budget] sets "
@@ -155,13 +158,14 @@ def program_from_dict(data: dict[str, Any], source: str = "<program>") -> Progra
 
 
 def _priced(program: Program) -> Program:
-    """The program with its responder's costs set from its budget (unchanged without one)."""
+    """The program with its responder carrying the budget, its costs derived from it."""
     if program.budget is None:
         return program
-    team = program.teams[program.responder]
-    rates = team_rates(program.budget).model_dump()
-    teams = {**program.teams, program.responder: team.model_copy(update=rates)}
-    return program.model_copy(update={"teams": teams})
+    data = program.teams[program.responder].model_dump(mode="json", exclude_none=True)
+    for key in BUDGET_RATES:
+        data.pop(key, None)
+    team = Team.model_validate({**data, "budget": program.budget})
+    return program.model_copy(update={"teams": {**program.teams, program.responder: team}})
 
 
 def load_program(path: str | Path) -> Program:
@@ -220,7 +224,7 @@ def apply_program(
     data = to_dict(city)
     data["teams"].update(
         {
-            name: team.model_dump(mode="json", exclude_none=True)
+            name: {**team.model_dump(mode="json", exclude_none=True), "program": program.name}
             for name, team in program.teams.items()
         }
     )
@@ -237,6 +241,65 @@ def apply_program(
             ct["no_dispatch_share"] = program.program.no_dispatch_share
     _record(data["scenario"], program)
     return from_dict(data, source=f"{city.scenario.name} with {where}")
+
+
+PROGRAM_ROLES = ("community", "clinician")
+
+
+def program_team(scn: Scenario) -> str | None:
+    """The team a report treats as the program: one that ``sim program apply`` added (its
+    ``program`` is set), else the first community or clinician team that answers calls first.
+    A team that is the only responder of some call type is the city's own service, not a
+    program that could be compared with the city without it (the Lane County crisis team).
+    """
+    named = [n for n, t in scn.teams.items() if t.program is not None]
+    candidates = named or [
+        name for name, team in scn.teams.items()
+        if team.role in PROGRAM_ROLES
+        and any(ct.response[0].team == name for ct in scn.call_types.values())
+    ]  # fmt: skip
+    return next((n for n in candidates if _removable(scn, n)), None)
+
+
+def _removable(scn: Scenario, team: str) -> bool:
+    """True when every call type keeps a responder without ``team``."""
+    return all(any(o.team != team for o in ct.response) for ct in scn.call_types.values())
+
+
+def without_team(scn: Scenario, team: str) -> Scenario:
+    """The scenario as it would be without ``team`` (see :func:`without_teams`)."""
+    return without_teams(scn, [team])
+
+
+def without_teams(scn: Scenario, teams: Collection[str]) -> Scenario:
+    """The scenario as it would be without ``teams``: their options, co-responses, backups and
+    transports taken out of every call type (the counterfactual a program is measured
+    against). A call type that only these teams answer cannot be without them: an error."""
+    data = to_dict(scn)
+    gone = ", ".join(f"'{t}'" for t in teams)
+    for team in teams:
+        del data["teams"][team]
+    for name, ct in data["call_types"].items():
+        chain = [o for o in ct["response"] if o["team"] not in teams]
+        if not chain:
+            raise ScenarioError(
+                f"call type '{name}' is answered only by team {gone}",
+                where=scn.scenario.name,
+                hint="give it another team in its response chain to compare without the program",
+            )
+        for option in chain:
+            if option.get("co_responder", {}).get("team") in teams:
+                del option["co_responder"]
+        chain[-1].pop("max_wait_min", None)  # the last option waits as long as it takes
+        ct["response"] = chain
+        ct["on_scene_min"] = {t: d for t, d in ct["on_scene_min"].items() if t not in teams}
+        if "transport" in ct:
+            ct["transport"] = {t: d for t, d in ct["transport"].items() if t not in teams}
+        if ct.get("backup", {}).get("team") in teams:
+            del ct["backup"]
+    label = gone.replace("'", "")
+    data["scenario"]["name"] = f"{scn.scenario.name} without {label}"
+    return from_dict(data, source=f"{scn.scenario.name} without team {gone}")
 
 
 def _record(settings: dict[str, Any], program: Program) -> None:
@@ -272,10 +335,9 @@ def planned_city_text(
         team = program.teams[program.responder]
         budget = annual_budget(program.budget, team, program.responder)
         notes[f"teams.{program.responder}"].append(
-            "cost_per_unit_hour and fixed_cost_per_year follow from the program's [budget] "
-            f"(sim/budget.py): ${budget.total_per_year:,.0f} a year for these shifts, "
-            f"{budget.total_fte:.1f} FTE; change the program's [budget] and apply it again "
-            "rather than these two numbers."
+            "Its budget (below) gives its FTEs and its cost_per_unit_hour and "
+            f"fixed_cost_per_year (sim/budget.py): ${budget.total_per_year:,.0f} a year for "
+            f"these shifts, {budget.total_fte:.1f} FTE; edit the budget, not the costs."
         )
     return scenario_text(
         Path(city_path).read_text(encoding="utf-8"), city, planned, header=header,
@@ -292,4 +354,7 @@ __all__ = [
     "load_program",
     "planned_city_text",
     "program_from_dict",
+    "program_team",
+    "without_team",
+    "without_teams",
 ]

@@ -21,8 +21,19 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
+from sim.budget import Budget, team_rates
 from sim.dists import ZERO, Dist
 from sim.errors import ScenarioError
 from sim.levers import (
@@ -94,6 +105,10 @@ class Shift(BaseModel):
         )
 
 
+BUDGET_RATES = ("cost_per_unit_hour", "fixed_cost_per_year")
+"""The team figures a budget derives (sim.budget.team_rates)."""
+
+
 class Team(BaseModel):
     """Responders of one kind: units on duty, what they cost, how long they take to arrive."""
 
@@ -110,6 +125,34 @@ class Team(BaseModel):
     coverage: Coverage | None = None
     role: Role | None = None
     label: str | None = None
+    program: str | None = None  # the program the team belongs to (set by sim program apply)
+    budget: Budget | None = None
+    """Crew, wages and fixed costs (sim/budget.py): the team's FTEs and annual budget, and
+    its ``cost_per_unit_hour`` and ``fixed_cost_per_year``, which follow from it."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _priced(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Team:
+        """With a budget, the two cost figures are derived from it and never given by hand."""
+        team: Team = handler(data)
+        if team.budget is None:
+            return team
+        given = team.model_fields_set & set(BUDGET_RATES)
+        if given:
+            raise ValueError(
+                f"{sorted(given)[0]}: the team's budget sets its costs; remove this key (or "
+                "the budget to give costs by hand)"
+            )
+        return team.model_copy(update=team_rates(team.budget).model_dump())
+
+    @model_serializer(mode="wrap")
+    def _without_derived(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A team with a budget is written with the budget, not the costs derived from it."""
+        data: dict[str, Any] = handler(self)
+        if self.budget is not None:
+            for key in BUDGET_RATES:
+                data.pop(key, None)
+        return data
 
     @model_validator(mode="after")
     def _check(self) -> Team:
@@ -226,6 +269,10 @@ class CallType(BaseModel):
     no_dispatch_share: float = Field(default=0.0, ge=0, le=1)
     community_eligible: bool | None = None
     label: str | None = None
+    raw_call_types: dict[str, Annotated[int, Field(ge=0)]] = {}
+    """The export's largest raw call types in this category, with their calls in the fitted
+    window (``sim fit`` writes them for the catch-all category, so a planner sees what falls
+    outside the taxonomy): code-list names seen at least 5 times, never free text."""
 
     @model_validator(mode="after")
     def _check(self) -> CallType:

@@ -110,14 +110,33 @@ def _value_item(value: Any, like: Any = None) -> Item:
     return tomlkit.parse(f"v = {text}\n")["v"]
 
 
-def _section(data: Mapping[str, Any], notes: Sequence[str] = ()) -> Table:
+SECTIONS = frozenset({"budget"})
+"""Keys written as ``[sections]`` of their own in a new table (a team's budget), with their
+tables of tables (``crew``, ``supervision``) as ``[budget.crew.medic]`` …, as a planner writes
+them; every other nested table is written inline."""
+
+
+def _section(data: Mapping[str, Any], notes: Sequence[str] = (), deep: bool = False) -> Table:
     """A ``[table]`` with its keys; nested tables inline, lists of tables as ``[[...]]``."""
     table = tomlkit.table()
     for line in notes:
         table.add(tomlkit.comment(line.removeprefix("#").strip()))
     for key, value in data.items():
         many = isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value)
-        table[key] = _tables(value) if many else _value_item(value)
+        if isinstance(value, Mapping) and key in SECTIONS:
+            table[key] = _section(value, deep=True)
+        elif (
+            deep
+            and isinstance(value, Mapping)
+            and value
+            and all(isinstance(v, Mapping) for v in value.values())
+        ):
+            group = tomlkit.table(is_super_table=True)
+            for name, inner in value.items():
+                group[name] = _section(inner)
+            table[key] = group
+        else:
+            table[key] = _tables(value) if many else _value_item(value)
     return table
 
 

@@ -24,7 +24,7 @@ from sim.backtest.measures import CallData, Window, measures
 from sim.backtest.result import BacktestResult, Row, verdict
 from sim.data import ColumnMapping, Taxonomy
 from sim.errors import DataError
-from sim.estimates import t_interval
+from sim.estimates import NON_NEGATIVE, t_interval
 from sim.fit.arrivals import Window as DataWindow
 from sim.fit.arrivals import data_window
 from sim.fit.build import FitOptions, prepare
@@ -242,7 +242,7 @@ def _rows(
         count = recorded.get(f"count/{section}/{group}")
         rows.append(Row(
             section=title, measure=measure, group=_group(group), unit=unit, recorded=rec,
-            simulated=sim, ci95=t_interval(values), rel_diff=rel, verdict=word,
+            simulated=sim, ci95=t_interval(values, NON_NEGATIVE), rel_diff=rel, verdict=word,
             recorded_calls=int(count) if count is not None and rec is not None else None,
         ))  # fmt: skip
     return rows

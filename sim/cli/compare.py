@@ -62,8 +62,9 @@ def compare(
 ) -> None:
     """Each city without and with a program, paired by common random numbers."""
     from sim import api
-    from sim.compare import comparison_table, to_csv, to_json
+    from sim.compare import to_csv, to_json
     from sim.output import write_text
+    from sim.report.tables import render_comparison
 
     with user_errors():
         if csv_out == "-" and json_out == "-":
@@ -83,7 +84,7 @@ def compare(
         if json_out is not None:
             write_text(json_out, to_json(result))
         if "-" not in (csv_out, json_out):
-            stdout_console().print(comparison_table(result))
+            render_comparison(result, stdout_console())
         for city in result.cities:
             for warning in city.warnings:
                 typer.echo(f"warning: {warning}", err=True)
@@ -104,6 +105,17 @@ def report(
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="REPORT.html", help="The HTML file to write.")
     ],
+    sensitivity: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="SENSITIVITY.json",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="The JSON of sim sensitivity on the same scenario: its finding becomes the "
+            "summary's biggest uncertainty and its tornado charts a section (read, not run).",
+        ),
+    ] = None,
     replications: Replications = None,
     seed: Seed = None,
     days: Days = None,
@@ -118,8 +130,9 @@ def report(
         check_outputs(output)
         results = source.suffix.lower() == ".json"
         with progress_bar("building the report" if results else "replications") as progress:
-            html = api.report(source, replications=replications, seed=seed, days=days,
-                              workers=workers, dask=dask, progress=progress)  # fmt: skip
+            html = api.report(source, sensitivity=sensitivity, replications=replications,
+                              seed=seed, days=days, workers=workers, dask=dask,
+                              progress=progress)  # fmt: skip
         write_text(output, html)
         typer.echo(f"wrote {output}")
 

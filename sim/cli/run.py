@@ -111,7 +111,7 @@ def run(
         if json_out != "-":
             from sim.report.tables import render_summary
 
-            render_summary(result.summary, stdout_console())
+            render_summary(result.summary, stdout_console(), scn)
 
 
 def check(scenario: ScenarioPath) -> None:

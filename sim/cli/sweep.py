@@ -149,9 +149,10 @@ def sweep(
         console = stdout_console()
         console.print(sweep_table(result, [frontier] if frontier else []))
         if front is not None:
-            console.print(frontier_table(result.rows, front))
+            console.print(frontier_table(result.rows, front, result.sweep.crn))
         if plot is not None and front is not None:
-            plot_frontier(result.rows, front, plot, title=scn.scenario.name)
+            plot_frontier(result.rows, front, plot, title=scn.scenario.name,
+                          common_numbers=result.sweep.crn)  # fmt: skip
         if out is not None:
             total = result.sweep.replications * len(result.sweep.variants)
             more = "" if out.suffix.lower() == ".json" else f" and {json_path(out)}"

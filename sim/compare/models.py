@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from sim.budget import AnnualBudget
 from sim.estimates import Estimate
 from sim.metrics import SCHEMA_VERSION, Summary, TimeStat
 
@@ -47,8 +48,27 @@ class Normalized(BaseModel):
     program_cost: float | None
 
 
+class PoliceTime(BaseModel):
+    """Police time the program frees a year (paired), in the units a council asks about.
+
+    From the police unit-hours freed (:func:`sim.budget.police_time_freed`): officer hours
+    (× officers per unit), officer FTEs (with the relief factor) and dollars at the city's
+    own police cost per unit-hour — time available for other work, not cash saved.
+    """
+
+    officer_hours_per_year: Estimate
+    officer_fte: Estimate
+    dollars_per_year: Estimate
+    officers_per_unit: float
+    cost_per_unit_hour: float  # the city's police cost per unit-hour (mean of its police teams)
+
+
 class CityComparison(BaseModel):
-    """One city: its baseline and the same city with the program, paired."""
+    """One city: its baseline and the same city with the program, paired.
+
+    Counts, hours and costs are per year. A figure without meaning here (the program's cost
+    in a city with no call it takes) is null with its reason in ``not_applicable``.
+    """
 
     city: str
     source: str
@@ -60,19 +80,26 @@ class CityComparison(BaseModel):
     calls_per_year: dict[str, float]
     total_calls_per_year: float
     eligible_categories: list[str]
+    eligible_calls_per_year: float
     eligible_share: float | None
     program_calls_per_year: Estimate
+    program_sample_calls: int = 0  # calls the program answered, every replication together
     program_share_of_eligible: float | None
+    eligible_share_inside_program_hours: float | None = None
     police_unit_hours_freed_per_year: Estimate | None
+    police_time_freed: PoliceTime | None = None
     police_teams: list[str] = []  # the city's teams with role = "police"
     utilization: dict[str, TeamUse]
     response_eligible: ResponseChange
     response_all: ResponseChange
     cost_per_year: CostChange
-    cost_per_program_call: float | None
+    cost_per_program_call: Estimate
+    program_budget: AnnualBudget | None = None  # FTEs and budget lines of the program's team
+    other_call_types: dict[str, int] = {}  # largest raw call types in the catch-all category
     per_1000_calls: Normalized
     per_100k_residents: Normalized | None
     warnings: list[str] = []
+    not_applicable: dict[str, str] = {}
     baseline: Summary
     with_program: Summary
 
@@ -89,11 +116,13 @@ class Comparison(BaseModel):
 
 
 __all__ = [
+    "AnnualBudget",
     "CityComparison",
     "Comparison",
     "CostChange",
     "Estimate",
     "Normalized",
+    "PoliceTime",
     "ResponseChange",
     "TeamUse",
 ]

@@ -13,13 +13,18 @@ from collections.abc import Callable
 from pydantic import BaseModel
 from rich.table import Table
 
+from sim import fmt
+from sim.applicable import NA
 from sim.compare.models import CityComparison, Comparison
 from sim.estimates import Estimate
 from sim.metrics import TimeStat
 
 
 class CityRow(BaseModel):
-    """One city's key figures: the columns of ``sim compare --csv``, in order."""
+    """One city's key figures, per year: the columns of ``sim compare --csv``, in order.
+
+    An empty cell is a figure that is not applicable (the JSON says why).
+    """
 
     city: str
     population: int | None
@@ -27,14 +32,20 @@ class CityRow(BaseModel):
     seed: int
     measured_days: float
     calls_per_year: float
+    eligible_calls_per_year: float
     eligible_share: float | None
     program_calls_per_year: float | None
     program_calls_per_year_lo: float | None
     program_calls_per_year_hi: float | None
     program_share_of_eligible: float | None
+    eligible_share_inside_program_hours: float | None
     police_unit_hours_freed_per_year: float | None
     police_unit_hours_freed_per_year_lo: float | None
     police_unit_hours_freed_per_year_hi: float | None
+    police_officer_fte_freed: float | None
+    police_dollars_freed_per_year: float | None
+    program_fte: float | None
+    program_budget_per_year: float | None
     program_utilization: float | None
     police_utilization_baseline: float | None
     police_utilization_with_program: float | None
@@ -59,16 +70,24 @@ class CityRow(BaseModel):
         answered, freed = _lohi(c.program_calls_per_year), _lohi(c.police_unit_hours_freed_per_year)
         res = c.per_100k_residents
         e, a = c.response_eligible, c.response_all
+        time, budget = c.police_time_freed, c.program_budget
+        applies = "program_calls_per_year" not in c.not_applicable
         return cls(
             city=c.city, population=c.population, replications=c.replications, seed=c.seed,
             measured_days=c.days - c.warmup_days, calls_per_year=c.total_calls_per_year,
+            eligible_calls_per_year=c.eligible_calls_per_year,
             eligible_share=c.eligible_share, program_calls_per_year=answered[0],
             program_calls_per_year_lo=answered[1], program_calls_per_year_hi=answered[2],
             program_share_of_eligible=c.program_share_of_eligible,
+            eligible_share_inside_program_hours=c.eligible_share_inside_program_hours,
             police_unit_hours_freed_per_year=freed[0],
             police_unit_hours_freed_per_year_lo=freed[1],
             police_unit_hours_freed_per_year_hi=freed[2],
-            program_utilization=c.utilization[responder].with_program,
+            police_officer_fte_freed=time.officer_fte.mean if time else None,
+            police_dollars_freed_per_year=time.dollars_per_year.mean if time else None,
+            program_fte=budget.total_fte if budget and applies else None,
+            program_budget_per_year=budget.total_per_year if budget and applies else None,
+            program_utilization=c.utilization[responder].with_program if applies else None,
             police_utilization_baseline=police.baseline if police else None,
             police_utilization_with_program=police.with_program if police else None,
             eligible_response_mean_baseline=e.baseline.mean,
@@ -79,7 +98,7 @@ class CityRow(BaseModel):
             cost_per_year_baseline=c.cost_per_year.baseline.mean,
             cost_per_year_with_program=c.cost_per_year.with_program.mean,
             program_cost_per_year=c.cost_per_year.program.mean,
-            cost_per_program_call=c.cost_per_program_call,
+            cost_per_program_call=c.cost_per_program_call.mean,
             police_unit_hours_freed_per_1000_calls=c.per_1000_calls.police_unit_hours_freed,
             program_calls_per_100k_residents=res.program_calls if res else None,
             police_unit_hours_freed_per_100k_residents=res.police_unit_hours_freed if res else None,
@@ -109,17 +128,8 @@ def to_json(result: Comparison) -> str:
     return result.model_dump_json(indent=2)
 
 
-def _fmt(value: float | None, spec: str = ",.0f", unit: str = "") -> str:
-    return "–" if value is None else f"{unit}{value:{spec}}"
-
-
-def _fmt_ci(e: Estimate | None, spec: str = ",.0f", unit: str = "") -> str:
-    if e is None or e.mean is None:
-        return "–"
-    text = _fmt(e.mean, spec, unit)
-    if e.ci95 is not None and e.ci95[0] != e.ci95[1]:  # a zero-width interval says nothing
-        text += f" ({_fmt(e.ci95[0], spec, unit)}–{_fmt(e.ci95[1], spec, unit)})"
-    return text
+def _est(e: Estimate | None, spec: str = ",.0f", unit: str = "") -> str:
+    return NA if e is None else fmt.with_ci(e.mean, e.ci95, spec, unit)
 
 
 def _res(c: CityComparison, key: str) -> float | None:
@@ -128,49 +138,102 @@ def _res(c: CityComparison, key: str) -> float | None:
 
 
 def _before_after(before: float | None, after: float | None, spec: str, unit: str = "") -> str:
-    return f"{_fmt(before, spec, unit)} → {_fmt(after, spec, unit)}"
+    return f"{fmt.number(before, spec, unit)} → {fmt.number(after, spec, unit)}"
 
 
-def table_rows(result: Comparison) -> list[tuple[str, list[str]]]:
-    """(label, one cell per city) rows of the comparison table, for terminal and HTML."""
-    who = result.responder
-    cells: list[tuple[str, Callable[[CityComparison], str]]] = [
-        ("population", lambda c: _fmt(c.population)),
-        ("calls per year", lambda c: _fmt(c.total_calls_per_year)),
-        ("share eligible", lambda c: _fmt(c.eligible_share, ".1%")),
-        ("calls the program answered / year", lambda c: _fmt_ci(c.program_calls_per_year)),
-        ("share of eligible calls answered", lambda c: _fmt(c.program_share_of_eligible, ".0%")),
-        ("police unit-hours freed / year", lambda c: _fmt_ci(c.police_unit_hours_freed_per_year)),
-        (f"{who} utilization", lambda c: _fmt(c.utilization[who].with_program, ".0%")),
+Cell = Callable[[CityComparison], str]
+HIDDEN = ("utilization.",)  # figures of the JSON the table does not show
+
+
+def _rows(who: str) -> list[tuple[str, Cell]]:
+    """The comparison table's rows: a label (with its unit and period) and how to fill it."""
+    return [
+        ("population", lambda c: fmt.number(c.population)),
+        ("calls per year", lambda c: fmt.number(c.total_calls_per_year)),
+        ("eligible calls per year (share of all)",
+         lambda c: f"{fmt.number(c.eligible_calls_per_year)} "
+                   f"({fmt.share(c.eligible_share, '.1%')})"),
+        ("calls the program answered / year",
+         lambda c: fmt.few(_est(c.program_calls_per_year), c.program_sample_calls)),
+        ("share of eligible calls answered", lambda c: fmt.share(c.program_share_of_eligible)),
+        ("eligible calls inside program hours",
+         lambda c: fmt.share(c.eligible_share_inside_program_hours)),
+        ("police unit-hours freed / year", lambda c: _est(c.police_unit_hours_freed_per_year)),
+        ("police officer FTEs freed",
+         lambda c: _est(c.police_time_freed.officer_fte if c.police_time_freed else None, ".1f")),
+        ("police time freed, $ / year (city's police cost)",
+         lambda c: _est(c.police_time_freed.dollars_per_year if c.police_time_freed else None,
+                        unit="$")),
+        ("program FTEs (crew and supervision)", lambda c: _fte(c)),
+        ("program budget / year (planned hours)", lambda c: _budget(c)),
+        ("program cost / year (simulated, with overtime)",
+         lambda c: _est(c.cost_per_year.program, unit="$")),
+        ("program cost per call answered", lambda c: _est(c.cost_per_program_call, unit="$")),
+        (f"{who} utilization", lambda c: _program_use(c, who)),
         ("police utilization (before → after)", lambda c: _arrow(c, _police(c), ".0%")),
         ("eligible response mean, min (before)",
-         lambda c: _fmt_ci(_as_estimate(c.response_eligible.baseline), ".1f")),
+         lambda c: _time(c.response_eligible.baseline)),
         ("eligible response mean, min (after)",
-         lambda c: _fmt_ci(_as_estimate(c.response_eligible.with_program), ".1f")),
+         lambda c: _time(c.response_eligible.with_program)),
         ("eligible response p90, min (before → after)",
          lambda c: _before_after(c.response_eligible.baseline.p90,
                                  c.response_eligible.with_program.p90, ".1f")),
         ("all calls response mean, min (before → after)",
          lambda c: _before_after(c.response_all.baseline.mean,
                                  c.response_all.with_program.mean, ".1f")),
-        ("program cost / year", lambda c: _fmt_ci(c.cost_per_year.program, unit="$")),
         ("total cost / year (before → after)",
          lambda c: _before_after(c.cost_per_year.baseline.mean,
                                  c.cost_per_year.with_program.mean, ",.0f", "$")),
-        ("program cost per call answered", lambda c: _fmt(c.cost_per_program_call, unit="$")),
         ("police unit-hours freed per 1,000 calls",
-         lambda c: _fmt(c.per_1000_calls.police_unit_hours_freed, ",.1f")),
-        ("program calls per 100,000 residents", lambda c: _fmt(_res(c, "program_calls"))),
-        ("police unit-hours freed per 100,000 residents",
-         lambda c: _fmt(_res(c, "police_unit_hours_freed"))),
-        ("program cost per 100,000 residents",
-         lambda c: _fmt(_res(c, "program_cost"), unit="$")),
+         lambda c: fmt.number(c.per_1000_calls.police_unit_hours_freed, ",.1f")),
+        ("program calls / year per 100,000 residents",
+         lambda c: fmt.number(_res(c, "program_calls"))),
+        ("police unit-hours freed / year per 100,000 residents",
+         lambda c: fmt.number(_res(c, "police_unit_hours_freed"))),
+        ("program cost / year per 100,000 residents",
+         lambda c: fmt.number(_res(c, "program_cost"), unit="$")),
     ]  # fmt: skip
-    return [(label, [cell(c) for c in result.cities]) for label, cell in cells]
 
 
-def _as_estimate(stat: TimeStat) -> Estimate:
-    return Estimate(mean=stat.mean, ci95=stat.ci95)
+def table_rows(result: Comparison) -> list[tuple[str, list[str]]]:
+    """(label, one cell per city) rows of the comparison table, for terminal and HTML."""
+    return [(label, [cell(c) for c in result.cities]) for label, cell in _rows(result.responder)]
+
+
+def table_notes(result: Comparison) -> list[str]:
+    """What the table's marks mean: each city's not-applicable reasons, and the few-calls mark."""
+    out = []
+    for c in result.cities:
+        shown = [why for path, why in c.not_applicable.items() if not path.startswith(HIDDEN)]
+        out += [f"n/a, {c.city}: {why}" for why in dict.fromkeys(shown)]
+    rows = table_rows(result)
+    if any(fmt.FEW_MARK in cell for _, cells in rows for cell in cells):
+        out.append(fmt.FEW_NOTE)
+    return out
+
+
+def _time(stat: TimeStat) -> str:
+    return fmt.few(fmt.with_ci(stat.mean, stat.ci95, ".1f"), stat.sample_calls)
+
+
+def _fte(c: CityComparison) -> str:
+    b = c.program_budget
+    if b is None or "program_calls_per_year" in c.not_applicable:
+        return NA
+    return f"{b.total_fte:.1f} ({b.crew_fte:.1f} crew)"
+
+
+def _budget(c: CityComparison) -> str:
+    b = c.program_budget
+    if b is None or "program_calls_per_year" in c.not_applicable:
+        return NA
+    return fmt.number(b.total_per_year, unit="$")
+
+
+def _program_use(c: CityComparison, who: str) -> str:
+    if "program_calls_per_year" in c.not_applicable:
+        return NA
+    return fmt.share(c.utilization[who].with_program)
 
 
 def _police(c: CityComparison) -> str:
@@ -181,15 +244,16 @@ def _police(c: CityComparison) -> str:
 def _arrow(c: CityComparison, team: str, spec: str) -> str:
     use = c.utilization.get(team)
     if use is None:
-        return "–"
-    return f"{_fmt(use.baseline, spec)} → {_fmt(use.with_program, spec)}"
+        return NA
+    return f"{fmt.share(use.baseline, spec)} → {fmt.share(use.with_program, spec)}"
 
 
 def comparison_table(result: Comparison) -> Table:
     """The comparison as a rich table: one row per figure, one column per city."""
     t = Table(
         title=f"{result.program} in {len(result.cities)} "
-        f"cit{'y' if len(result.cities) == 1 else 'ies'} (paired with each city's baseline)",
+        f"cit{'y' if len(result.cities) == 1 else 'ies'} (paired with each city's baseline; "
+        "per year)",
         title_justify="left",
     )
     t.add_column("")
@@ -200,4 +264,4 @@ def comparison_table(result: Comparison) -> Table:
     return t
 
 
-__all__ = ["CityRow", "comparison_table", "table_rows", "to_csv", "to_json"]
+__all__ = ["CityRow", "comparison_table", "table_notes", "table_rows", "to_csv", "to_json"]

@@ -65,6 +65,8 @@ from sim.program import Program, apply_program, eligible_categories
 from sim.scenario import Scenario, from_dict
 
 MIN_CALLS = 30
+RAW_TYPES = 10
+"""The catch-all category records this many of its largest raw call types."""
 """Fewer calls than this after cleaning cannot support a fitted scenario."""
 STAFFING_BETA = 1.0
 """Square-root staffing β for the baseline: about 1 call in 4 waits at the peak (Halfin–Whitt)."""
@@ -277,6 +279,19 @@ class _Fitter:
         fits = fit_by_category(samples)
         return {k: DurationReport.of(f) for k, f in fits.items()}
 
+    def raw_types(self, category: str, most: int = RAW_TYPES) -> dict[str, int]:
+        """The category's largest raw call types and their calls: aggregates of a code list
+        (seen at least ``REPORT_MIN_CALLS`` times, names cut as the fit report cuts them), so
+        the catch-all category says what falls outside the taxonomy; never free text."""
+        mine = self.table.loc[self.table["category"].astype(str) == category, "call_type"]
+        counts = mine.astype("string").value_counts()
+        top: dict[str, int] = {}
+        for name, n in counts.items():
+            if n >= REPORT_MIN_CALLS and len(top) < most:
+                key = _reportable(str(name))
+                top[key] = top.get(key, 0) + int(n)
+        return top
+
     def priority(self, category: str) -> tuple[int | dict[int, float], str]:
         """The observed level or mix; other work after every call from the public."""
         if category in OTHER_NAMES:
@@ -331,6 +346,8 @@ class _Fitter:
             }
             if cat is not None:
                 entry["community_eligible"] = cat.community_candidate
+            if c == self.p.taxonomy.default_category:
+                entry["raw_call_types"] = self.raw_types(c)
             origin = OTHER_ORIGIN.get(c, "public")
             if origin != "public":
                 entry.update(label=OTHER_ACTIVITY[origin][1], origin=origin)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from sim.data import ColumnMapping, Taxonomy, intervals
 from sim.errors import DataError
 from sim.fit.arrivals import data_window
 from sim.fit.build import FitOptions, prepare
-from sim.metrics import CostSummary, Summary, combine, staffed_unit_minutes
+from sim.metrics import DAYS_PER_YEAR, Summary, combine, staffed_unit_minutes
 from sim.pipeline.runs import RunResult
 from sim.pipeline.sources import HistoricalCalls
 from sim.scenario import MINUTES_PER_DAY, Scenario, with_overrides
@@ -121,13 +122,14 @@ def load_replay(
 
 
 def without_gap_days(scn: Scenario, replay: Replay, result: RunResult) -> RunResult:
-    """The run with the export's missing days taken out of staffed time and cost.
+    """The run with the export's missing days taken out of the measured days.
 
     A day missing from the export has no calls, but the scenario's shifts staff it all the
     same: counted, it would lower utilization and raise the cost of the days the export
-    holds. Each replication's staffed unit-hours, utilization and cost lose the staffed
-    minutes of the gap days inside the measured window (exact: the weekly plan summed over
-    those minutes), and the cost per year is taken over the days that remain.
+    holds, and spread a year's figures over days nothing was recorded on. Each replication's
+    figures are taken over the days the export holds instead: the staffed unit-hours and
+    cost of the gap days inside the measured window come out (exact: the weekly plan summed
+    over those minutes), and every per-year figure is scaled by 365 over the days that remain.
     """
     lo, hi = scn.warmup_min(), scn.horizon_min()
     spans = [(max(lo, d * MINUTES_PER_DAY), min(hi, (d + 1) * MINUTES_PER_DAY))
@@ -139,30 +141,41 @@ def without_gap_days(scn: Scenario, replay: Replay, result: RunResult) -> RunRes
     days = (hi - lo) / MINUTES_PER_DAY - gone
     reps = [_without(scn, s, spans, gone, days) for s in result.replications]
     summary = combine(scn, reps)
-    note = (f"{len(spans)} days missing from the export are not counted as staffed; cost per "
-            f"year is over the {days:g} days the export holds")  # fmt: skip
+    note = (f"{len(spans)} days missing from the export are not counted as staffed; figures "
+            f"per year are over the {days:g} days the export holds")  # fmt: skip
     summary = summary.model_copy(update={"warnings": [*summary.warnings, note]})
     return RunResult(summary=summary, replications=reps, outcomes=result.outcomes)
 
 
+def _scaled(node: Any, factor: float, per_year: bool = False) -> Any:
+    """Every figure under a ``*_per_year`` key (or ``cost.per_year``) times ``factor``."""
+    if isinstance(node, dict):
+        return {k: _scaled(v, factor, per_year or k.endswith("per_year")) for k, v in
+                node.items()}  # fmt: skip
+    if per_year and isinstance(node, float | int) and not isinstance(node, bool):
+        return node * factor
+    return node
+
+
 def _without(scn: Scenario, s: Summary, spans: list[tuple[float, float]], gone: float,
              days: float) -> Summary:  # fmt: skip
-    teams = {}
+    measured = s.measured.days
+    data = _scaled(s.model_dump(), measured / days)  # per year over the days held
     total = 0.0
-    for name, t in s.teams.items():
+    for name, t in data["teams"].items():
         team = scn.teams[name]
-        minutes = sum(staffed_unit_minutes(scn, name, a, b) for a, b in spans)
-        staffed = t.staffed_unit_hours - minutes / 60
-        cost = t.cost - team.cost_per_unit_hour * minutes / 60
-        cost -= team.fixed_cost_per_year * gone / 365
-        teams[name] = t.model_copy(update={
-            "staffed_unit_hours": staffed, "cost": cost,
-            "utilization": t.busy_unit_hours / staffed if staffed > 0 else None,
-        })  # fmt: skip
-        total += cost
-    per_call = total / s.calls if s.calls else None
-    costs = CostSummary(total=total, per_year=total * 365 / days, per_call=per_call)
-    return s.model_copy(update={"teams": teams, "cost": costs})
+        hours = sum(staffed_unit_minutes(scn, name, a, b) for a, b in spans) / 60
+        gap_cost = team.cost_per_unit_hour * hours + team.fixed_cost_per_year * gone / 365
+        t["staffed_unit_hours_per_year"] -= hours * DAYS_PER_YEAR / days
+        t["cost_per_year"] -= gap_cost * DAYS_PER_YEAR / days
+        staffed = t["staffed_unit_hours_per_year"]
+        t["utilization"] = t["busy_unit_hours_per_year"] / staffed if staffed > 0 else None
+        total += t["cost_per_year"] * days / DAYS_PER_YEAR
+    calls = s.measured.calls
+    data["cost"]["per_year"] = total * DAYS_PER_YEAR / days
+    data["cost"]["per_call"] = total / calls if calls else None
+    data["measured"].update(days=days, cost=total)
+    return Summary.model_validate(data)
 
 
 def replay_scenario(scn: Scenario, replay: Replay) -> Scenario:

@@ -80,14 +80,9 @@ def _evaluation(
     checks = []
     for t in targets:
         m = t.resolve(scn)
-        checks.append(TargetCheck.of(t, [m.read(r.summary) for r in reps]))
+        checks.append(TargetCheck.of(t, [m.read(r.summary) for r in reps], m.bounds))
     cost = float(np.mean([r.summary.cost.per_year for r in reps]))
-    measured_days = [r.summary.days - r.summary.warmup_days for r in reps]
-    team_cost = float(
-        np.mean(
-            [r.summary.teams[team].cost * 365 / d for r, d in zip(reps, measured_days, strict=True)]
-        )
-    )
+    team_cost = float(np.mean([r.summary.teams[team].cost_per_year for r in reps]))
     return Evaluation(units, tuple(checks), cost, team_cost, strict)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Group
 from rich.table import Table
 
+from sim.applicable import NA
 from sim.optimize.search import OptimizeResult
 
 
@@ -29,7 +30,7 @@ def result_tables(res: OptimizeResult) -> Group:
         checks.add_column(col, justify="left" if col == "target" else "right")
     for c in res.best.checks:
         lo, hi = c.share_ci95
-        mean = "–" if c.mean is None else f"{c.mean:.3g}"
+        mean = NA if c.mean is None else f"{c.mean:.3g}"
         if c.ci95 is not None:
             mean += f" ({c.ci95[0]:.3g}–{c.ci95[1]:.3g})"
         checks.add_row(

@@ -10,7 +10,7 @@ from typing import Literal
 import numpy as np
 
 from sim.errors import SimError
-from sim.estimates import t_interval
+from sim.estimates import UNBOUNDED, Bounds, t_interval
 from sim.measures import Measure, MeasureError, lookup
 from sim.scenario import Scenario
 
@@ -89,10 +89,14 @@ class TargetCheck:
     n: int
 
     @classmethod
-    def of(cls, target: Target, values: list[float | None]) -> TargetCheck:
+    def of(
+        cls, target: Target, values: list[float | None], bounds: Bounds = UNBOUNDED
+    ) -> TargetCheck:
+        """The check of per-replication values; ``bounds`` are the values the measure can
+        take (:attr:`sim.measures.Measure.bounds`), which its interval keeps to."""
         present = [v for v in values if v is not None]
         mean = float(np.mean(present)) if present else None
-        return cls(target, mean, t_interval(present), sum(target.met(v) for v in values),
+        return cls(target, mean, t_interval(present, bounds), sum(target.met(v) for v in values),
                    len(values))  # fmt: skip
 
     @property

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.estimates import NON_NEGATIVE, t_interval
 from sim.metrics import Summary
 from sim.pipeline.runs import RunResult
 from sim.records import Records, State
@@ -28,6 +29,7 @@ class RunData:
 
     summary: Summary
     busy: dict[str, np.ndarray]  # team → mean busy units per hour of week
+    busy_band: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # 95%
     by_type: dict[str, np.ndarray] = field(default_factory=dict)  # response samples
     by_team: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -69,17 +71,25 @@ class ResponseSamples:
 REPORT_COLLECTORS = (BusyByHour(), ResponseSamples())
 
 
+def _band(profiles: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The 95% interval of the mean busy units in each hour over replications (not below 0)."""
+    lo, hi = np.full(HOURS_PER_WEEK, np.nan), np.full(HOURS_PER_WEEK, np.nan)
+    for h in range(HOURS_PER_WEEK):
+        ci = t_interval([float(p[h]) for p in profiles], NON_NEGATIVE)
+        if ci is not None:
+            lo[h], hi[h] = ci
+    return lo, hi
+
+
 def run_data(scn: Scenario, result: RunResult) -> RunData:
     """The report's data from a run made with :data:`REPORT_COLLECTORS`."""
-    busy = {t: np.zeros(HOURS_PER_WEEK) for t in scn.teams}
-    for per_team in result.extras(BusyByHour.name):
-        for t in scn.teams:
-            busy[t] += np.nan_to_num(per_team[t])
+    profiles = result.extras(BusyByHour.name)
+    busy = {t: np.mean([np.nan_to_num(p[t]) for p in profiles], axis=0) for t in scn.teams}
     samples = result.extras(ResponseSamples.name)
-    n = len(result.replications)
     return RunData(
         summary=result.summary,
-        busy={t: b / n for t, b in busy.items()},
+        busy=busy,
+        busy_band={t: _band([np.nan_to_num(p[t]) for p in profiles]) for t in scn.teams},
         by_type={k: np.concatenate([s["call_type"][k] for s in samples]) for k in scn.call_types},
         by_team={k: np.concatenate([s["team"][k] for s in samples]) for k in scn.teams},
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.hours_of_operation import staffed_by_hour
 from sim.records import Records
 from sim.scenario import HOURS_PER_WEEK, Scenario
 
@@ -20,11 +21,6 @@ def demand_by_hour(scn: Scenario) -> np.ndarray:
     return np.array(
         [ct.calls_per_day / 24 * ct.profile() for ct in scn.call_types.values()], dtype=float
     )
-
-
-def staffed_by_hour(scn: Scenario, team: str) -> np.ndarray:
-    """Units on duty by the shift plan, averaged within each of the 168 hours."""
-    return scn.teams[team].on_duty().reshape(HOURS_PER_WEEK, MINUTES_PER_HOUR).mean(axis=1)
 
 
 def _busy_intervals(rec: Records, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

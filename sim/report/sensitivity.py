@@ -15,12 +15,14 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
+from sim.applicable import NA, reason_for
 from sim.estimates import Estimate
 from sim.metrics import SCHEMA_VERSION
+from sim.program import program_team
 from sim.report import plots
 from sim.report.page import ResultsError, bullet_list, chart, html_table, page, section
-from sim.scenario import validation_line
-from sim.sensitivity import OutputInfo, SensitivityResult, fmt_value
+from sim.scenario import Scenario, validation_line
+from sim.sensitivity import SensitivityResult, fmt_value, scenario_key
 
 LOW, HIGH = "#0072B2", "#E69F00"  # Okabe–Ito blue and orange: told apart with any colour vision
 UNIT_LABELS = {"min": "minutes", "$": "dollars per call", "unit-h/year": "unit-hours a year"}
@@ -35,16 +37,17 @@ def is_sensitivity(path: Path) -> bool:
     return isinstance(data, dict) and data.get("kind") == "sensitivity"
 
 
-def tornado(result: SensitivityResult, out: OutputInfo) -> str:
+def tornado(result: SensitivityResult, name: str) -> str:
     """One output's tornado: a bar per input from its low-end value to its high-end value."""
-    names = list(result.ranking.get(out.name, []))
+    out = result.output(name)
+    names = list(result.ranking.get(name, []))
     central = out.central.mean if out.central and out.central.mean is not None else 0.0
     with plots._styled():
         fig = plots._figure(9, 1.2 + 0.45 * max(1, len(names)))
         ax = fig.add_subplot()
         y = np.arange(len(names), dtype=float)
-        for i, name in enumerate(names):
-            e = result.effect(name, out.name)
+        for i, input_name in enumerate(names):
+            e = result.effect(input_name, name)
             if e is None:
                 continue
             for end, change, colour in (("low", e.low_change, LOW), ("high", e.high_change, HIGH)):
@@ -74,7 +77,7 @@ def tornado(result: SensitivityResult, out: OutputInfo) -> str:
 def _ci(e: Estimate, unit: str, *, signed: bool = False) -> str:
     """'27.3 (95% CI 23.3 to 31.4)'; a change signed: '−6.4 (95% CI −7.7 to −5.0)'."""
     if e.mean is None:
-        return "–"
+        return NA
     text = fmt_value(e.mean, unit, signed=signed, bare=True)
     if e.ci95 is not None and e.ci95[0] != e.ci95[1]:
         lo, hi = (fmt_value(v, unit, signed=signed, bare=True) for v in e.ci95)
@@ -82,13 +85,14 @@ def _ci(e: Estimate, unit: str, *, signed: bool = False) -> str:
     return text
 
 
-def _table(result: SensitivityResult, out: OutputInfo) -> str:
+def _table(result: SensitivityResult, name: str) -> str:
+    out = result.output(name)
     rows = []
-    for name in result.ranking.get(out.name, []):
-        e = result.effect(name, out.name)
+    for input_name in result.ranking.get(name, []):
+        e = result.effect(input_name, name)
         if e is None:
             continue
-        inp = result.input(name)
+        inp = result.input(input_name)
         rows.append([inp.label, inp.span, _ci(e.low, out.unit), _ci(e.high, out.unit),
                      _ci(e.low_change, out.unit, signed=True),
                      _ci(e.high_change, out.unit, signed=True),
@@ -101,13 +105,14 @@ def _table(result: SensitivityResult, out: OutputInfo) -> str:
 def findings(result: SensitivityResult) -> list[str]:
     """The biggest uncertainty, then for each output the input that moves it most."""
     lines = [result.biggest_uncertainty]
-    for out in result.outputs:
+    for name, out in result.outputs.items():
         if not out.applicable:
-            lines.append(f"{out.label.capitalize()}: not applicable ({out.note}).")
+            why = reason_for(result.not_applicable, f"outputs.{name}.central")
+            lines.append(f"{out.label.capitalize()}: {NA} ({why}).")
             continue
         top = next(
-            (e for n in result.ranking.get(out.name, [])
-             if (e := result.effect(n, out.name)) is not None and e.significant),
+            (i for i in result.ranking.get(name, [])
+             if (e := result.effect(i, name)) is not None and e.significant),
             None,
         )  # fmt: skip
         central = fmt_value(out.central.mean if out.central else None, out.unit)
@@ -115,43 +120,53 @@ def findings(result: SensitivityResult) -> list[str]:
             lines.append(f"{out.label.capitalize()} ({central} as written) moves beyond the "
                          "simulation's noise with none of the inputs.")  # fmt: skip
             continue
-        inp = result.input(top.input)
+        e, inp = result.effects[name][top], result.input(top)
         lines.append(
             f"{out.label.capitalize()} ({central} as written) depends most on {inp.label}: "
-            f"{fmt_value(top.low.mean, out.unit)} at {inp.low:g}× and "
-            f"{fmt_value(top.high.mean, out.unit)} at {inp.high:g}×."
+            f"{fmt_value(e.low.mean, out.unit)} at {inp.low:g}× and "
+            f"{fmt_value(e.high.mean, out.unit)} at {inp.high:g}×."
         )
     return lines
 
 
-def sensitivity_report(result: SensitivityResult) -> str:
-    """The whole page: findings, one tornado and one table per output, the method."""
-    body = [section("Findings", bullet_list(findings(result)))]
-    for out in result.outputs:
+def tornado_sections(result: SensitivityResult) -> list[str]:
+    """One section per applicable output: its tornado chart and its table."""
+    body = []
+    for name, out in result.outputs.items():
         if not out.applicable:
             continue
         body.append(section(
             out.label.capitalize(),
-            chart(f"tornado-{out.name.replace('_', '-')}", tornado(result, out),
+            chart(f"tornado-{name.replace('_', '-')}", tornado(result, name),
                   f"Each bar runs from {out.label} with the input at the low end of its range "
                   "(blue) to the high end (orange); the line is the scenario as written, the "
                   "whiskers the paired 95% intervals. Largest swing at the top."),
-            _table(result, out),
+            _table(result, name),
         ))  # fmt: skip
-    skipped = [f"{i.label}: not varied ({i.note})." for i in result.inputs if not i.applicable]
+    return body
+
+
+def method_notes(result: SensitivityResult) -> list[str]:
+    """How the analysis was made: the inputs, common random numbers, the baseline."""
     method = [
         f"Each input is a multiplier on figures of the scenario: {i.label} — {i.what}."
-        for i in result.inputs
+        for i in result.inputs.values()
     ]
-    method += [
+    return [
+        *method,
         "Every run uses the same seed, so each one sees the same calls (common random "
         "numbers): a change is the mean of the per-replication differences from the scenario "
         "as written, with its paired 95% t-interval.",
         f"The baseline for police hours freed: {result.baseline}.",
-        *skipped,
+        *(f"{result.input(n).label}: not varied ({why})." for n, why in result.not_varied.items()),
         *result.warnings,
     ]
-    body.append(section("How this was measured", bullet_list(method, cls="notes")))
+
+
+def sensitivity_report(result: SensitivityResult) -> str:
+    """The whole page: findings, one tornado and one table per output, the method."""
+    body = [section("Findings", bullet_list(findings(result))), *tornado_sections(result)]
+    body.append(section("How this was measured", bullet_list(method_notes(result), cls="notes")))
     title = result.scenario + (f" with {result.program}" if result.program else "")
     return page(
         f"{title}: what if the inputs are wrong?",
@@ -162,26 +177,75 @@ def sensitivity_report(result: SensitivityResult) -> str:
     )
 
 
-def sensitivity_report_file(path: Path) -> str:
-    """Read sensitivity JSON and return its page, or one line saying why it cannot be read."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+def load_sensitivity(path: Path) -> SensitivityResult:
+    """Read ``sim sensitivity --json`` output, or raise :class:`ResultsError` in one line."""
+    hint = "re-run sim sensitivity SCENARIO.toml --json PATH with this version of sim"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ResultsError(f"not a JSON file ({err})", where=str(path), hint=hint) from None
+    if not isinstance(data, dict) or data.get("kind") != "sensitivity":
+        kind = data.get("kind") if isinstance(data, dict) else None
+        raise ResultsError(
+            f"not the results of sim sensitivity (kind {kind!r})", where=str(path), hint=hint
+        )
     version = data.get("schema_version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
         raise ResultsError(
-            f"written by an incompatible version of sim (schema_version {version})",
+            f"written by an incompatible version of sim (schema_version {version}; this "
+            f"version reads {SCHEMA_VERSION})",
             where=str(path),
-            hint="re-run sim sensitivity with this version of sim",
+            hint=hint,
         )
     try:
-        result = SensitivityResult.model_validate(data)
+        return SensitivityResult.model_validate(data)
     except ValidationError as err:
         where, what = validation_line(err)
         raise ResultsError(
             f"does not match this version's sensitivity results ({where}: {what})",
             where=str(path),
-            hint="re-run sim sensitivity with this version of sim",
+            hint=hint,
         ) from None
-    return sensitivity_report(result)
 
 
-__all__ = ["is_sensitivity", "sensitivity_report", "sensitivity_report_file", "tornado"]
+def sensitivity_of(scn: Scenario, given: SensitivityResult | str | Path) -> SensitivityResult:
+    """The sensitivity analysis given with a scenario for its report (the result, or the path
+    of its JSON), checked to be of this scenario and of the program its report takes; one
+    line naming the mismatch otherwise."""
+    where = str(given) if isinstance(given, str | Path) else "--sensitivity"
+    result = load_sensitivity(Path(given)) if isinstance(given, str | Path) else given
+    hint = f"run sim sensitivity on this scenario ({scn.scenario.name}) and give its --json"
+    if result.scenario_key != scenario_key(scn):
+        other = (
+            f"'{result.scenario}' with other figures than this file's"
+            if result.scenario == scn.scenario.name
+            else f"'{result.scenario}', not of '{scn.scenario.name}'"
+        )
+        raise ResultsError(f"a sensitivity analysis of {other}", where=where, hint=hint)
+    team = program_team(scn)
+    if team is not None and result.responder != team:
+        raise ResultsError(
+            f"the analysis took {result.responder or 'no team'} as the program, the report "
+            f"takes team '{team}'",
+            where=where,
+            hint=hint + " without --team",
+        )
+    return result
+
+
+def sensitivity_report_file(path: Path) -> str:
+    """Read sensitivity JSON and return its page, or one line saying why it cannot be read."""
+    return sensitivity_report(load_sensitivity(path))
+
+
+__all__ = [
+    "findings",
+    "is_sensitivity",
+    "load_sensitivity",
+    "method_notes",
+    "sensitivity_of",
+    "sensitivity_report",
+    "sensitivity_report_file",
+    "tornado",
+    "tornado_sections",
+]

@@ -30,7 +30,7 @@ from sim.sensitivity.inputs import (
     scale_spec,
 )
 from sim.sensitivity.models import Effect, InputRange, OutputInfo, SensitivityResult
-from sim.sensitivity.plan import SensitivityPlan, plan_sensitivity, without_teams
+from sim.sensitivity.plan import SensitivityPlan, plan_sensitivity, scenario_key
 from sim.sensitivity.run import OUTPUTS, biggest_sentence, fmt_span, fmt_value, run_plan
 
 
@@ -68,6 +68,6 @@ __all__ = [
     "ranges",
     "run_plan",
     "scale_spec",
+    "scenario_key",
     "sensitivity",
-    "without_teams",
 ]

@@ -83,6 +83,8 @@ class Input:
     what: str
     apply: Apply
     check: Check
+    limit: Callable[[Scenario, Context], float] | None = None
+    """The largest multiplier the scenario allows (a default range is cut to it)."""
 
     def applies(self, scn: Scenario, ctx: Context) -> str | None:
         """None when the input can move this scenario, else why not (one phrase)."""
@@ -155,7 +157,7 @@ def _eligible_totals(data: dict[str, Any], eligible: Collection[str]) -> tuple[f
 def _eligible_share(data: dict[str, Any], f: float, ctx: Context) -> None:
     total, eligible = _eligible_totals(data, ctx.eligible)
     rest = (total - f * eligible) / (total - eligible)
-    if rest < 0:
+    if rest < -1e-9:  # more eligible calls than calls (a rounding error below is none)
         raise SensitivityError(
             f"eligible share × {f:g} would be {f * eligible / total:.0%} of the calls",
             where="--range eligible_share",
@@ -163,7 +165,14 @@ def _eligible_share(data: dict[str, Any], f: float, ctx: Context) -> None:
             f"{total / eligible:.3g}",
         )
     for name, ct in _public(data).items():
-        ct["calls_per_day"] = ct["calls_per_day"] * (f if name in ctx.eligible else rest)
+        ct["calls_per_day"] = ct["calls_per_day"] * (f if name in ctx.eligible else max(rest, 0))
+
+
+def _eligible_limit(scn: Scenario, ctx: Context) -> float:
+    """Every call from the public eligible: total ÷ eligible calls."""
+    public = {k: ct.calls_per_day for k, ct in scn.call_types.items() if ct.is_public}
+    eligible = sum(v for k, v in public.items() if k in ctx.eligible)
+    return sum(public.values()) / eligible if eligible else math.inf
 
 
 def _has_eligible_share(scn: Scenario, ctx: Context) -> str | None:
@@ -212,7 +221,7 @@ INPUTS: dict[str, Input] = {
         Input("travel", "travel time", "every team's travel time", _travel, _has_travel),
         Input("eligible_share", "eligible share",
               "the share of calls eligible for the program (total calls unchanged)",
-              _eligible_share, _has_eligible_share),
+              _eligible_share, _has_eligible_share, _eligible_limit),
         Input("backup_rate", "backup rate",
               "how often the program's responders call police backup", _backup, _has_backup),
     )
@@ -229,6 +238,8 @@ class Range:
     name: str
     low: float
     high: float
+    given: bool = True
+    """False for the default ±spread, which is cut to what the scenario allows."""
 
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
@@ -271,7 +282,7 @@ def ranges(given: Sequence[Range | str] = (), spread: float = DEFAULT_SPREAD) ->
             f"spread {spread:g} must be between 0 and 1", where="--spread", hint="e.g. 0.2"
         )
     chosen = {r.name: r for r in (parse_range(g) if isinstance(g, str) else g for g in given)}
-    return [chosen.get(n) or Range(n, 1 - spread, 1 + spread) for n in INPUTS]
+    return [chosen.get(n) or Range(n, 1 - spread, 1 + spread, given=False) for n in INPUTS]
 
 
 __all__ = [

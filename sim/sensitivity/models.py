@@ -1,8 +1,14 @@
 """The result of a sensitivity analysis: the JSON contract ``sim report`` reads back.
 
-Every figure is a mean over replications with its 95% interval (:mod:`sim.estimates`); the
+Every figure is a mean over replications with its 95% interval (:mod:`sim.estimates`: the
+value of an output at either end of a range keeps to the values the output can take); the
 change at each end of an input's range is the paired difference from the central run
 (common random numbers), so it is measured much more tightly than either run alone.
+
+Inputs, outputs and effects are keyed by name (``effects[output][input]``), like a run's
+teams and call types. A figure without meaning is ``null`` with its reason in
+``not_applicable`` (:mod:`sim.applicable`); an input the scenario does not have (no travel,
+no backups) is not varied, with its reason in ``not_varied``.
 """
 
 from __future__ import annotations
@@ -16,16 +22,14 @@ from sim.summary import SCHEMA_VERSION
 
 
 class InputRange(BaseModel):
-    """One uncertain input, the multipliers it was tried at, and whether it applies."""
+    """One uncertain input and the multipliers it was tried at (1: as written)."""
 
-    name: str
     label: str
     what: str
     low: float
     high: float
-    applicable: bool = True
-    note: str | None = None
-    """Why the input cannot move this scenario (when it does not apply)."""
+    varied: bool = True
+    """False when the scenario has nothing this input could move (why: ``not_varied``)."""
 
     @property
     def span(self) -> str:
@@ -37,15 +41,12 @@ class InputRange(BaseModel):
 
 
 class OutputInfo(BaseModel):
-    """One output of the plan: what it is, its central value, or why it does not apply."""
+    """One output of the plan: what it is and its value as written (``null``: not applicable)."""
 
-    name: str
     label: str
     unit: str  # "min", "unit-h/year" or "$"
     better: Literal["lower", "higher"]
     central: Estimate | None = None
-    note: str | None = None
-    """Why the output has no meaning here (then ``central`` is None)."""
 
     @property
     def applicable(self) -> bool:
@@ -55,8 +56,6 @@ class OutputInfo(BaseModel):
 class Effect(BaseModel):
     """What one input's range does to one output: the value at each end and the change."""
 
-    input: str
-    output: str
     low: Estimate
     high: Estimate
     low_change: Estimate  # (value at the low end) − (central), paired
@@ -64,7 +63,7 @@ class Effect(BaseModel):
     swing: float | None
     """high_change − low_change: how far the output moves across the input's range."""
     relative_swing: float | None
-    """|swing| ÷ |central value| (None when the central value is 0 or unknown)."""
+    """|swing| ÷ |central value| (null when the central value is 0)."""
     significant: bool
     """True when the change at either end has a 95% interval that excludes 0."""
 
@@ -75,8 +74,14 @@ class SensitivityResult(BaseModel):
     schema_version: int = SCHEMA_VERSION
     kind: Literal["sensitivity"] = "sensitivity"
     scenario: str
+    scenario_key: str
+    """A hash of the planned scenario's figures (run settings left out): ``sim report
+    SCENARIO.toml --sensitivity`` checks that the analysis is of that scenario."""
     program: str | None
+    """The program as a report names it (the template's or the team's ``program``)."""
     program_teams: list[str]
+    responder: str | None
+    """The program team whose calls a call answered counts."""
     police_teams: list[str]
     eligible_call_types: list[str]
     baseline: str
@@ -85,26 +90,31 @@ class SensitivityResult(BaseModel):
     seed: int
     days: float
     warmup_days: float
-    inputs: list[InputRange]
-    outputs: list[OutputInfo]
-    effects: list[Effect]
+    inputs: dict[str, InputRange]
+    outputs: dict[str, OutputInfo]
+    effects: dict[str, dict[str, Effect]]
+    """Output → input → effect, for every applicable output and varied input."""
     ranking: dict[str, list[str]]
-    """Output → the applicable inputs, largest swing first."""
+    """Output → the varied inputs, largest swing first."""
     biggest: str | None
     """The input that moves the outputs most (relative swing averaged over the outputs),
-    None when no input moves any output beyond the simulation's noise."""
+    null when no input moves any output beyond the simulation's noise."""
     biggest_uncertainty: str
     """The finding as one sentence (the report's one-page summary quotes it)."""
     warnings: list[str] = []
+    not_varied: dict[str, str] = {}
+    """Input → why the scenario gives it nothing to move."""
+    not_applicable: dict[str, str] = {}
+    """Dotted path of a ``null`` figure → why it has none (:mod:`sim.applicable`)."""
 
     def effect(self, input_name: str, output: str) -> Effect | None:
-        return next((e for e in self.effects if e.input == input_name and e.output == output), None)
+        return self.effects.get(output, {}).get(input_name)
 
     def input(self, name: str) -> InputRange:
-        return next(i for i in self.inputs if i.name == name)
+        return self.inputs[name]
 
     def output(self, name: str) -> OutputInfo:
-        return next(o for o in self.outputs if o.name == name)
+        return self.outputs[name]
 
 
 __all__ = ["Effect", "InputRange", "OutputInfo", "SensitivityResult"]

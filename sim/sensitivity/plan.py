@@ -10,12 +10,16 @@ central run — is paired by common random numbers.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.errors import ScenarioError
 from sim.pipeline.runs import Arm
-from sim.program import Program, apply_program
+from sim.program import Program, apply_program, program_team, without_teams
 from sim.scenario import Scenario, from_dict, to_dict
 from sim.sensitivity.inputs import INPUTS, Context, Range, SensitivityError
 
@@ -43,6 +47,7 @@ class SensitivityPlan:
     baseline_note: str
     program: str | None
     program_teams: tuple[str, ...]
+    responder: str | None
     police_teams: tuple[str, ...]
     eligible: tuple[str, ...]
     ranges: tuple[Range, ...]
@@ -56,38 +61,21 @@ class SensitivityPlan:
         return _context(self.program_teams, self.eligible, planned=True)
 
 
+RUN_SETTINGS = ("days", "warmup_days", "replications", "seed")
+"""How long and how often a scenario is run: not part of what a sensitivity analysis is of."""
+
+
+def scenario_key(scn: Scenario) -> str:
+    """A hash of the scenario's figures, its run settings left out: a report run with more
+    replications or days is still of the scenario a sensitivity analysis varied."""
+    data = to_dict(scn)
+    data["scenario"] = {k: v for k, v in data["scenario"].items() if k not in RUN_SETTINGS}
+    text = json.dumps(data, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def _context(teams: Collection[str], eligible: Collection[str], *, planned: bool) -> Context:
     return Context(frozenset(teams), frozenset(eligible), planned)
-
-
-def without_teams(scn: Scenario, teams: Collection[str]) -> Scenario:
-    """The scenario with ``teams`` taken out of every response chain, and out of the file.
-
-    Co-responders, backups, times on scene and transport of those teams go with them. A call
-    type they alone answer cannot have a baseline (one line saying so).
-    """
-    data = to_dict(scn)
-    for name in teams:
-        del data["teams"][name]
-    for name, ct in data["call_types"].items():
-        options = [o for o in ct["response"] if o["team"] not in teams]
-        if not options:
-            raise SensitivityError(
-                f"call type '{name}' is answered only by {', '.join(sorted(teams))}, so the "
-                "city without the program has no one to send",
-                where=f"call_types.{name}.response",
-                hint="give the city file and the program template: --program PROGRAM.toml",
-            )
-        options[-1].pop("max_wait_min", None)  # the last option waits as long as it takes
-        for o in options:
-            if o.get("co_responder", {}).get("team") in teams:
-                del o["co_responder"]
-        ct["response"] = options
-        if ct.get("backup", {}).get("team") in teams:
-            del ct["backup"]
-        ct["on_scene_min"] = {t: s for t, s in ct["on_scene_min"].items() if t not in teams}
-        ct["transport"] = {t: s for t, s in ct.get("transport", {}).items() if t not in teams}
-    return from_dict(data, source=f"{scn.scenario.name} without {', '.join(sorted(teams))}")
 
 
 def vary(scn: Scenario, variant: Variant, ctx: Context) -> Scenario:
@@ -101,6 +89,9 @@ def vary(scn: Scenario, variant: Variant, ctx: Context) -> Scenario:
 
 
 def _program_teams(scn: Scenario, program: Program | None, teams: Sequence[str]) -> tuple[str, ...]:
+    """The program's teams: the template's, those given, else the one a report takes as the
+    program (:func:`sim.program.program_team`), so that a report quoting this analysis and
+    the analysis speak of the same team."""
     if program is not None:
         return tuple(program.teams)
     for t in teams:
@@ -110,7 +101,30 @@ def _program_teams(scn: Scenario, program: Program | None, teams: Sequence[str])
             )
     if teams:
         return tuple(teams)
-    return tuple(n for n, t in scn.teams.items() if t.role in PROGRAM_ROLES)
+    team = program_team(scn)
+    return () if team is None else (team,)
+
+
+def _program_name(scn: Scenario, program: Program | None, teams: Sequence[str]) -> str | None:
+    """The program as a report names it (:func:`sim.compare.run.plan_planned`): the
+    template's name, else the team's ``program`` (set by ``sim program apply``), else
+    "team 'NAME'"."""
+    if program is not None:
+        return program.name
+    named = [scn.teams[t].program or f"team '{t}'" for t in teams]
+    return ", ".join(dict.fromkeys(named)) or None
+
+
+def _within_limit(r: Range, scn: Scenario, ctx: Context, notes: list[str]) -> Range:
+    """A default range cut to the largest multiplier the scenario allows (a range the user
+    gave is kept: past the limit it fails in one line when the variant is made)."""
+    limit = INPUTS[r.name].limit
+    top = limit(scn, ctx) if limit is not None else None
+    if r.given or top is None or r.high <= top:
+        return r
+    notes.append(f"{INPUTS[r.name].label}: the high end is ×{top:.3g}, not ×{r.high:g}: "
+                 "beyond it there would be more eligible calls than calls")  # fmt: skip
+    return dataclasses.replace(r, high=top)
 
 
 def plan_sensitivity(
@@ -129,7 +143,14 @@ def plan_sensitivity(
         planned, city = scn, None
     prog_teams = _program_teams(planned, program, teams)
     if program is None and prog_teams:
-        city = without_teams(planned, prog_teams)
+        try:
+            city = without_teams(planned, prog_teams)
+        except ScenarioError as err:
+            raise SensitivityError(
+                err.what,
+                where=err.where,
+                hint="give the city file and the program template: --program PROGRAM.toml",
+            ) from None
         base_note = (
             f"the scenario without team(s) {', '.join(prog_teams)} (their options, co-response "
             "and backups removed; every other figure as written)"
@@ -144,6 +165,7 @@ def plan_sensitivity(
     skipped = {
         r.name: why for r in ranges if (why := INPUTS[r.name].applies(planned, ctx)) is not None
     }
+    ranges = [r if r.name in skipped else _within_limit(r, planned, ctx, notes) for r in ranges]
     variants = [Variant(CENTRAL, None, 1.0)]
     for r in ranges:
         if r.name not in skipped:
@@ -157,7 +179,9 @@ def plan_sensitivity(
             arms[(v.name, BASE)] = Arm(f"{v.name}/{BASE}", vary(city, v, base_ctx))
     return SensitivityPlan(
         scenario=planned, baseline=city, baseline_note=base_note,
-        program=program.name if program is not None else None, program_teams=prog_teams,
+        program=_program_name(planned, program, prog_teams), program_teams=prog_teams,
+        responder=(program.responder if program is not None else
+                   prog_teams[0] if prog_teams else None),
         police_teams=police, eligible=eligible, ranges=tuple(ranges), skipped=skipped,
         variants=tuple(variants), arms=arms, notes=tuple(notes),
     )  # fmt: skip
@@ -171,6 +195,6 @@ __all__ = [
     "SensitivityPlan",
     "Variant",
     "plan_sensitivity",
+    "scenario_key",
     "vary",
-    "without_teams",
 ]

@@ -6,6 +6,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from sim.applicable import NA, reason_for
 from sim.estimates import Estimate
 from sim.sensitivity.models import OutputInfo, SensitivityResult
 from sim.sensitivity.run import fmt_value
@@ -13,7 +14,7 @@ from sim.sensitivity.run import fmt_value
 
 def _number(x: float | None, unit: str) -> str:
     if x is None:
-        return "–"
+        return NA
     if unit == "min":
         return f"{x:.1f}"
     if unit == "$":
@@ -24,7 +25,7 @@ def _number(x: float | None, unit: str) -> str:
 def _change(e: Estimate, unit: str) -> str:
     """'+7.3 ± 2.4' (the paired 95% half-width), or '+7.3' with one replication."""
     if e.mean is None:
-        return "–"
+        return NA
     sign = "+" if e.mean >= 0 else "−"
     text = sign + _number(abs(e.mean), unit)
     if e.ci95 is not None:
@@ -32,7 +33,7 @@ def _change(e: Estimate, unit: str) -> str:
     return text
 
 
-def output_table(result: SensitivityResult, out: OutputInfo) -> Group:
+def output_table(result: SensitivityResult, name: str, out: OutputInfo) -> Group:
     """One output: as written, then each input's value and change at both ends."""
     central = out.central.mean if out.central else None
     head = Text(f"{out.label.capitalize()}: {fmt_value(central, out.unit)} as written "
@@ -40,9 +41,9 @@ def output_table(result: SensitivityResult, out: OutputInfo) -> Group:
     table = Table()
     for col in ("input", "range", "low end", "high end", "change at low", "change at high"):
         table.add_column(col, justify="left" if col in ("input", "range") else "right")
-    for name in result.ranking.get(out.name, []):
-        e = result.effect(name, out.name)
-        inp = result.input(name)
+    for input_name in result.ranking.get(name, []):
+        e = result.effect(input_name, name)
+        inp = result.input(input_name)
         if e is None:
             continue
         table.add_row(
@@ -68,14 +69,14 @@ def result_tables(result: SensitivityResult) -> Group:
     grid = Table.grid()
     grid.add_row(head)
     parts: list[Table | Group] = [grid]
-    parts += [output_table(result, o) for o in result.outputs if o.applicable]
+    parts += [output_table(result, n, o) for n, o in result.outputs.items() if o.applicable]
     notes = Table.grid()
-    for o in result.outputs:
+    for n, o in result.outputs.items():
         if not o.applicable:
-            notes.add_row(f"{o.label}: not applicable — {o.note}")
-    for i in result.inputs:
-        if not i.applicable:
-            notes.add_row(f"{i.label}: not varied — {i.note}")
+            why = reason_for(result.not_applicable, f"outputs.{n}.central")
+            notes.add_row(f"{o.label}: {NA} — {why}")
+    for n, why in result.not_varied.items():
+        notes.add_row(f"{result.input(n).label}: not varied — {why}")
     notes.add_row(result.biggest_uncertainty)
     parts.append(notes)
     return Group(*parts)

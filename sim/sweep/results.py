@@ -31,6 +31,7 @@ class SweepEntry(BaseModel):
     name: str
     overrides: dict[str, Any] = {}
     row: dict[str, Any]
+    values: dict[str, list[float | None]] = {}  # each measure per replication (paired tests)
     summary: Summary | None = None
 
 
@@ -53,7 +54,12 @@ class SweepDocument(BaseModel):
 
     def rows(self) -> list[SweepRow]:
         """The typed rows of the finished variants."""
-        return [SweepRow.from_flat(v.row, self.parameters, self.measures) for v in self.variants]
+        return [
+            SweepRow.from_flat(v.row, self.parameters, self.measures).model_copy(
+                update={"values": v.values}
+            )
+            for v in self.variants
+        ]
 
 
 @dataclass
@@ -90,7 +96,7 @@ class SweepResult:
             complete=self.complete,
             variants=[
                 SweepEntry(name=r.variant, overrides=overrides[r.variant], row=r.flat(),
-                           summary=self.summary(r.variant))
+                           values=r.values, summary=self.summary(r.variant))
                 for r in self.rows
             ],
         )  # fmt: skip

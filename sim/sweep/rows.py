@@ -29,6 +29,11 @@ class SweepRow(BaseModel):
     replications: int
     measures: dict[str, Estimate]
     vs_baseline: dict[str, Estimate]
+    values: dict[str, list[float | None]] = {}  # each measure per replication, in order
+
+    def replication_values(self, measure: str) -> tuple[float | None, ...]:
+        """A measure's value in each replication (empty when the results do not hold them)."""
+        return tuple(self.values.get(measure, ()))
 
     def flat(self) -> dict[str, Any]:
         """The row as table columns (the CSV's, and the JSON's ``row``)."""
@@ -78,10 +83,11 @@ def variant_row(
     base: Sequence[Outcome] | None,
 ) -> SweepRow:
     """One variant's row; ``base`` is the baseline's outcomes once they are all in."""
-    measures, diffs = {}, {}
+    measures, diffs, per_rep = {}, {}, {}
     for m in sweep.measures:
         x = values(mine, m)
-        measures[m.name] = estimate(x)
+        per_rep[m.name] = x
+        measures[m.name] = estimate(x, m.bounds)
         diffs[m.name] = (
             difference(values(base, m), x, common_numbers=sweep.crn)
             if base is not None
@@ -93,6 +99,7 @@ def variant_row(
         replications=len(mine),
         measures=measures,
         vs_baseline=diffs,
+        values=per_rep,
     )
 
 

@@ -54,6 +54,12 @@ def test_fit_writes_a_scenario_that_runs(synthetic: SyntheticFiles, tmp_path: Pa
     assert scn.scenario.name == "Synth City"
     assert scn.scenario.provenance is not None
     assert scn.scenario.provenance.source == synthetic.csv.name
+    # The catch-all category records its largest raw call types (aggregates): here the
+    # export's own 'OTHER' calls, counted as in the data.
+    other = scn.call_types["other"]
+    counts = pd.read_csv(synthetic.csv)["call_type"].value_counts()
+    assert other.raw_call_types == {"OTHER": int(counts["OTHER"])}
+    assert all(not ct.raw_call_types for n, ct in scn.call_types.items() if n != "other")
     assert len(scn.scenario.provenance.sha256 or "") == 64
     data = json.loads(report.read_text())
     assert data["calls_used"] == scn.scenario.provenance.rows_used
@@ -63,7 +69,7 @@ def test_fit_writes_a_scenario_that_runs(synthetic: SyntheticFiles, tmp_path: Pa
     run = runner.invoke(app, ["run", str(out), "--days", "3", "--replications", "2",
                               "--json", "-"])  # fmt: skip
     assert run.exit_code == 0, run.output
-    assert json.loads(run.output)["calls"] > 0
+    assert json.loads(run.output)["calls_per_year"] > 0
 
 
 def test_police_units_option_and_program(synthetic: SyntheticFiles, tmp_path: Path) -> None:
@@ -261,10 +267,11 @@ def test_replay_runs_the_historical_calls(synthetic: SyntheticFiles, tmp_path: P
     measured = sum(int(np.sum(t >= history.warmup_days * 1440))
                    for name, t in history.arrivals.items()
                    if scn.call_types[name].is_public)  # fmt: skip
-    assert summary["calls"] == measured  # the same calls in every replication
+    assert summary["measured"]["calls"] == measured  # the same calls in every replication
+    assert summary["calls_per_year"] == pytest.approx(measured * 365 / summary["measured"]["days"])
     on = runner.invoke(app, [*args, "--replay-on-scene"])
     assert on.exit_code == 0, on.output
-    assert json.loads(on.stdout)["calls"] == measured
+    assert json.loads(on.stdout)["measured"]["calls"] == measured
 
 
 def test_replay_on_scene_uses_recorded_times(synthetic: SyntheticFiles, tmp_path: Path) -> None:
@@ -314,7 +321,8 @@ def test_replay_does_not_staff_days_missing_from_the_export(
     synthetic: SyntheticFiles, tmp_path: Path
 ) -> None:
     """A day with no calls in a busy export is missing, not quiet: its staffed hours come out
-    of staffed time, utilization and cost (exactly the plan's hours of that day)."""
+    of staffed time, utilization and cost (exactly the plan's hours of that day), and the
+    figures per year are over the days the export holds."""
     out = tmp_path / "city.toml"
     assert _fit(synthetic, out, "--police-units", "40").exit_code == 0
     scn = load_scenario(out)
@@ -330,13 +338,22 @@ def test_replay_does_not_staff_days_missing_from_the_export(
 
     result = sim.replay(scn, history, replications=2)
     full = sim.replay(scn, dataclasses.replace(history, gap_days=()), replications=2)
-    police, whole = result.summary.teams["police"], full.summary.teams["police"]
-    assert police.staffed_unit_hours == pytest.approx(whole.staffed_unit_hours - 40 * 24)
-    assert police.busy_unit_hours == pytest.approx(whole.busy_unit_hours)
-    assert police.utilization == pytest.approx(police.busy_unit_hours / police.staffed_unit_hours)
     measured = history.days - history.warmup_days
+    held = measured - 1
+    year = 365 / held
+    police, whole = result.summary.teams["police"], full.summary.teams["police"]
+    assert result.summary.measured.days == pytest.approx(held)
+    assert result.summary.measured.calls == pytest.approx(full.summary.measured.calls)
+    # Totals over the measured days: the gap's 40 units × 24 h less staffed, the same work.
+    staffed = police.staffed_unit_hours_per_year / year
+    assert staffed == pytest.approx(whole.staffed_unit_hours_per_year * measured / 365 - 40 * 24)
+    busy = police.busy_unit_hours_per_year / year
+    assert busy == pytest.approx(whole.busy_unit_hours_per_year * measured / 365)
+    assert police.utilization == pytest.approx(busy / staffed)
+    assert result.summary.calls_per_year == pytest.approx(full.summary.measured.calls * year)
+    assert result.summary.cost.per_year == pytest.approx(police.cost_per_year, rel=1e-9)
     assert result.summary.cost.per_year == pytest.approx(
-        police.cost * 365 / (measured - 1), rel=1e-9
+        result.summary.measured.cost * year, rel=1e-9
     )
     assert any("missing from the export" in w for w in result.summary.warnings)
 

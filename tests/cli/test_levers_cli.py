@@ -76,7 +76,7 @@ def test_a_sweep_varies_the_share_and_the_preemption_switch(tmp_path: Path) -> N
     assert len(rows) == 4
     doc = json.loads(out.with_suffix(".json").read_text())
     summaries = {v["name"]: v["summary"] for v in doc["variants"]}
-    share = {n: s["teams"]["community"]["calls"] for n, s in summaries.items()}
+    share = {n: s["teams"]["community"]["calls_per_year"] for n, s in summaries.items()}
     # Common random numbers: the same welfare checks, so a larger share never gives the vans
     # fewer of them (the same draws decide, the threshold only moves).
     assert share["share=0.6, preempt=[]"] >= share["share=0.3, preempt=[]"]

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from sim.applicable import unexplained
 from sim.cli import app, main
 from sim.metrics import t_interval
 from sim.pipeline import run as run_scenario
@@ -29,8 +30,9 @@ def run_json(demo: Path, *args: str) -> dict:
 
 def test_json_summary_holds_the_documented_contract(demo_path: Path) -> None:
     s = run_json(demo_path)
-    top = {"scenario", "seed", "replications", "days", "warmup_days", "calls", "response_min",
-           "wait_min", "teams", "call_types", "cost"}  # fmt: skip
+    top = {"scenario", "seed", "replications", "days", "warmup_days", "calls_per_year",
+           "response_min", "wait_min", "teams", "call_types", "cost", "measured",
+           "not_applicable"}  # fmt: skip
     assert top <= set(s)
     assert s["replications"] == 3 and s["days"] == 8
     assert set(s["response_min"]) >= TIME_KEYS
@@ -43,16 +45,27 @@ def test_json_summary_holds_the_documented_contract(demo_path: Path) -> None:
     assert s["response_min"]["ci95"] == pytest.approx(expected, rel=1e-9)
     assert s["response_min"]["mean"] == pytest.approx(np.mean([r.response_min.mean for r in reps]))
     for team in s["teams"].values():
-        assert {"calls", "busy_unit_hours", "staffed_unit_hours", "utilization", "cost",
-                "response_min", "wait_min"} <= set(team)  # fmt: skip
+        keys = {"calls_per_year", "busy_unit_hours_per_year", "staffed_unit_hours_per_year",
+                "utilization", "cost_per_year", "response_min", "wait_min"}  # fmt: skip
+        assert keys <= set(team)
         assert 0 <= team["utilization"] <= 1
-        assert team["busy_unit_hours"] <= team["staffed_unit_hours"]
+        assert team["busy_unit_hours_per_year"] <= team["staffed_unit_hours_per_year"]
     for ct in s["call_types"].values():
-        assert {"calls", "served_by", "fallback_share", "unserved", "within_target",
-                "response_min", "wait_min"} <= set(ct)  # fmt: skip
+        assert {"calls_per_year", "served_by", "fallback_share", "unserved", "within_target",
+                "response_min", "wait_min", "sample_calls"} <= set(ct)  # fmt: skip
         assert sum(ct["served_by"].values()) <= 1 + 1e-9
-    assert {"total", "per_year", "per_call"} <= set(s["cost"])
-    assert s["cost"]["total"] == pytest.approx(sum(t["cost"] for t in s["teams"].values()))
+    assert {"per_year", "per_call"} <= set(s["cost"])
+    teams = sum(t["cost_per_year"] for t in s["teams"].values())
+    assert s["cost"]["per_year"] == pytest.approx(teams)
+    # One period: the measured days' totals, scaled by 365 / measured days, are the per-year
+    # figures (hand check: 8 days less 2 of warm-up → × 365 / 6).
+    m = s["measured"]
+    assert m["days"] == 6
+    assert s["calls_per_year"] == pytest.approx(m["calls"] * 365 / 6)
+    assert s["cost"]["per_year"] == pytest.approx(m["cost"] * 365 / 6)
+    assert s["cost"]["per_call"] == pytest.approx(m["cost"] / m["calls"])
+    # Every figure is a finite number or explicitly not applicable, with a reason.
+    assert unexplained(s) == []
 
 
 def test_same_seed_gives_identical_json(demo_path: Path) -> None:
@@ -72,7 +85,8 @@ def test_terminal_summary_and_events(demo_path: Path, tmp_path: Path) -> None:
     summary = json.loads(out.read_text())
     assert set(frame["replication"]) == {0, 1, 2}
     measured = frame[frame["arrival"] >= 2 * 1440]
-    assert len(measured) / 3 == pytest.approx(summary["calls"])
+    assert len(measured) / 3 == pytest.approx(summary["measured"]["calls"])
+    assert "Teams (per year)" in result.stdout and "calls per year" in result.stdout
     assert set(frame["state"]) <= {"served", "no_dispatch", "waiting"}
     csv = tmp_path / "calls.csv"
     assert runner.invoke(app, ["run", str(demo_path), *FAST, "--events", str(csv)]).exit_code == 0

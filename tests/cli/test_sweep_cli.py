@@ -45,7 +45,9 @@ def test_sweep_writes_rows_json_frontier_and_plot(demo_path: Path, tmp_path: Pat
     assert doc["baseline"] == "units=1, end=19:00" and doc["complete"]
     assert doc["variants"][2]["summary"]["replications"] == 3
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "Pareto front" in stdout and "units=1, end=19:00" in stdout
+    assert "Efficient frontier" in stdout and "units=1, end=19:00" in stdout
+    # Each variant's measures per replication are kept, for the frontier's paired tests.
+    assert len(doc["variants"][0]["values"]["cost.per_year"]) == 3
 
 
 BAD = [

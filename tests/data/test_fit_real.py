@@ -50,7 +50,7 @@ def test_extract_fits_and_runs(parts: tuple[str, str], team: str) -> None:
     assert scn.scenario.provenance is not None
     assert scn.scenario.provenance.rows_used == result.report.calls_used > 0
     assert len(result.report.call_types) == len(scn.call_types) >= 1
-    assert run(scn).summary.calls > 0
+    assert run(scn).summary.calls_per_year > 0
 
 
 @pytest.mark.parametrize("name", sorted(CALL_TIMES_ONLY))
@@ -106,7 +106,7 @@ def test_berkeley_missing_days_are_not_counted_as_quiet() -> None:
 def test_shipped_city_runs(name: str) -> None:
     scn = load_scenario(SCENARIOS / "cities" / f"{name}.toml")
     assert scn.scenario.provenance is not None and scn.scenario.population
-    assert run(with_overrides(scn, SHORT)).summary.calls > 0
+    assert run(with_overrides(scn, SHORT)).summary.calls_per_year > 0
 
 
 def test_shipped_files_are_the_script_output(tmp_path: Path) -> None:

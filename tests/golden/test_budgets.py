@@ -94,3 +94,28 @@ def test_star_like_budget() -> None:
     assert six_teams == pytest.approx(1_007_697, abs=1)
     assert round(six_teams / 886_000 - 1, 2) == 0.14
     assert team.cost_per_unit_hour * 2080 / 1.2 == pytest.approx(151_450, abs=1)
+
+
+def test_cahoots_like_budget_lines() -> None:
+    """Every line of the CAHOOTS-like budget, by hand. Crew: 13,140 van-hours × 1 person ×
+    relief 1.2 = 15,768 paid hours a role = 7.5808 FTE (15,768 / 2,080) at $18 = $283,824 a
+    role. Coordinators: 2.25 FTE × $21.50 × 2,080 = $100,620. Benefits 21% of the wages
+    $668,268 = $140,336.28. Training: 15.1615 crew FTE × $1,500 = $22,742.31. Vehicles 3 ×
+    $28,704 = $86,112; housing $36,000; insurance $30,000; supplies $40,000. Direct costs
+    $1,023,458.59; overhead 10% = $102,345.86; total $1,125,804.45."""
+    _, budget = _derived("cahoots_like", "cahoots")
+    lines = {line.item: line.per_year for line in budget.lines}
+    expected = {
+        "wages: medic": 283_824.0, "wages: crisis_worker": 283_824.0,
+        "wages: coordinator": 100_620.0, "benefits": 140_336.28, "training": 22_742.31,
+        "vehicles": 86_112.0, "program housing": 36_000.0, "liability insurance": 30_000.0,
+        "radios, phones and medical supplies": 40_000.0, "overhead": 102_345.86,
+    }  # fmt: skip
+    assert list(lines) == list(expected)
+    for item, value in expected.items():
+        assert lines[item] == pytest.approx(value, abs=0.01), item
+    roles = {r.role: r for r in budget.staffing}
+    assert roles["medic"].fte == pytest.approx(7.5808, abs=1e-4)
+    assert roles["medic"].on_duty_hours_per_year == 13_140
+    assert roles["coordinator"].fte == 2.25 and roles["coordinator"].per_unit is None
+    assert budget.total_per_year == pytest.approx(1_125_804.45, abs=0.01)

@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from sim.applicable import unexplained
 from sim.pipeline import run
 from sim.scenario import load_scenario, with_overrides
 
@@ -98,6 +99,8 @@ def write_golden(path: Path, summary: dict[str, Any]) -> None:
 @pytest.mark.parametrize("path", shipped(), ids=lambda p: str(p.relative_to(SCENARIOS)))
 def test_shipped_scenario_matches_its_golden_summary(path: Path) -> None:
     summary = small_summary(path)
+    # Every figure is a finite number or null with its reason (sim/applicable.py).
+    assert unexplained(summary) == [], path
     golden = golden_path(path)
     if UPDATE:
         write_golden(golden, summary)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from sim.applicable import unexplained
 from sim.cli import app
 from sim.compare import Comparison, compare_city
 from sim.program import load_program
@@ -37,12 +38,19 @@ def test_program_runs_in_city(program_path: Path, city_path: Path) -> None:
     base, prog = result.baseline, result.with_program
     assert set(prog.teams) == set(base.teams) | set(program.teams)
     for name, ct in base.call_types.items():  # common random numbers: the same calls
-        assert prog.call_types[name].calls == ct.calls
-    eligible_calls = sum(base.call_types[c].calls for c in result.eligible_categories)
-    answered = prog.teams[program.responder].calls
-    assert answered <= eligible_calls  # the program only ever answers its own categories
-    if eligible_calls >= 20:  # enough calls that some must reach a van on duty
+        assert prog.call_types[name].calls_per_year == ct.calls_per_year
+    eligible = sum(base.call_types[c].sample_calls for c in result.eligible_categories)
+    answered = prog.teams[program.responder].response_min.sample_calls
+    assert answered <= eligible  # the program only ever answers its own categories
+    if eligible >= 20:  # enough calls that some must reach a van on duty
         assert answered > 0
+    # Every figure is finite or not applicable with a reason; a city without a call the
+    # program takes shows no program calls, costs or cost per call answered.
+    assert unexplained(json.loads(result.model_dump_json())) == []
+    if not result.eligible_categories:
+        assert result.cost_per_year.program.mean is None
+        assert result.cost_per_program_call.mean is None
+        assert "program_calls_per_year" in result.not_applicable
     missing = set(program.program.categories) - set(city.call_types)
     assert bool(missing) == any("has no call type" in w for w in result.warnings)
 

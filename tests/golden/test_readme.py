@@ -1,11 +1,19 @@
-"""The README's worked example is what `sim run scenarios/demo.toml` prints today, and its
-Python API example runs."""
+"""The README's worked examples are what `sim run scenarios/demo.toml`, `sim compare` of a
+shipped city with a shipped program template, and the sweep, optimize and sensitivity
+examples print today, and its Python API example runs.
+
+After a change that moves a number, ``SIM_UPDATE_README=1 .venv/bin/pytest
+tests/golden/test_readme.py`` writes each example's block afresh from a real run (review the
+diff: a change in an example is a change in results, like a golden's).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -18,12 +26,50 @@ from sim.fit.synthetic import write_synthetic
 from sim.scenario import load_scenario
 
 
+def _block(command: str) -> re.Match[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(rf"```text\n\$ {re.escape(command)}\n(.*?)```", text, re.S)
+    assert block, f"README.md has no worked example of `{command}`"
+    return block
+
+
+def readme_block(command: str) -> list[str]:
+    """The lines of the README's ```text block that starts with `$ COMMAND`, after it."""
+    return [line.rstrip() for line in _block(command).group(1).splitlines()]
+
+
+def check_block(command: str, printed: list[str]) -> None:
+    """The README's block of ``command`` is ``printed`` (rewritten so under
+    SIM_UPDATE_README=1)."""
+    if os.environ.get("SIM_UPDATE_README"):
+        block = _block(command)
+        text = block.string
+        fresh = "".join(f"{line}\n" for line in printed)
+        (ROOT / "README.md").write_text(text[: block.start(1)] + fresh + text[block.end(1) :])
+    assert printed == readme_block(command)
+
+
 def readme_example() -> list[str]:
     """The lines of the README's `$ sim run scenarios/demo.toml` block, after the prompt."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```text\n\$ sim run scenarios/demo\.toml\n(.*?)```", text, re.S)
-    assert block, "README.md has no worked example of `sim run scenarios/demo.toml`"
-    return [line.rstrip() for line in block.group(1).splitlines()]
+    return readme_block("sim run scenarios/demo.toml")
+
+
+COMPARE = (
+    "sim compare scenarios/cities/berkeley_2014.toml --program scenarios/programs/cahoots_like.toml"
+)
+
+
+def test_readme_program_example_matches_a_real_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one-page summary and the budget table of a shipped program in a shipped city."""
+    monkeypatch.chdir(ROOT)  # the command as the README gives it, from the repository
+    result = CliRunner().invoke(app, COMPARE.split()[1:])
+    assert result.exit_code == 0, result.output
+    printed = [line.rstrip() for line in result.stdout.splitlines()]
+    check_block(COMPARE, printed)
+    # It shows the five sentences, the workforce and the budget lines (not only a table).
+    assert sum(line.startswith("• ") for line in printed) == 5
+    assert any(line.startswith("Budget of cahoots") for line in printed)
+    assert any("$1,125,804" in line for line in printed)  # tests/golden/test_budgets.py
 
 
 def test_readme_worked_example_matches_a_real_run() -> None:
@@ -32,7 +78,32 @@ def test_readme_worked_example_matches_a_real_run() -> None:
     printed = [line.rstrip() for line in result.stdout.splitlines()]
     # Exact text: the run is deterministic (fixed seed); a change to the engine, the demo or
     # the table layout must come with a fresh example in README.md.
-    assert printed == readme_example()
+    check_block("sim run scenarios/demo.toml", printed)
+
+
+EXAMPLES = [
+    "sim sweep scenarios/demo.toml --vary teams.community.shifts.0.units=1..4 \\\n"
+    "    --vary teams.community.shifts.0.end=19:00,23:00 \\\n"
+    "    --frontier eligible.response_min.p90 --plot frontier.png -o vans.csv",
+    "sim optimize scenarios/demo.toml --team community \\\n"
+    "    --target 'eligible.response_min.p90<=40@90%' --target 'teams.police.utilization<=0.72' "
+    "\\\n    -o demo_planned.toml",
+    "sim sensitivity scenarios/demo.toml --json sens.json",
+]
+
+
+@pytest.mark.parametrize("command", EXAMPLES, ids=lambda c: c.split()[1])
+def test_readme_examples_match_real_runs(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run where the user would (beside scenarios/), in this process (`--workers 1`: every
+    executor gives the same numbers); what the command prints on stdout is the block."""
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    args = shlex.split(command.replace("\\\n", " "))[1:]
+    result = CliRunner().invoke(app, [*args, "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    check_block(command, [line.rstrip() for line in result.stdout.splitlines()])
 
 
 def readme_python() -> str:

@@ -40,7 +40,8 @@ def test_busy_by_hour_adds_up_to_the_summary_busy_hours(demo_path: Path) -> None
     summary = replication_summary(scn, rec)
     for team in scn.teams:
         busy = busy_by_hour(rec, team)
-        assert np.nansum(busy) == pytest.approx(summary.teams[team].busy_unit_hours, rel=1e-9)
+        per_year = summary.teams[team].busy_unit_hours_per_year
+        assert np.nansum(busy) == pytest.approx(per_year * 7 / 365, rel=1e-9)
         assert np.all(busy[np.isfinite(busy)] >= 0)
     # Vans are on duty 7am–11pm only: no van is busy at 4am except a call run over.
     assert staffed_by_hour(scn, "community")[4] == 0
@@ -94,10 +95,10 @@ def test_sweep_results_get_a_frontier(demo_path: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", str(out), "-o", str(html)])
     assert result.exit_code == 0, result.output
     text = html.read_text()
-    assert 'id="chart-frontier"' in text and "are on the frontier" in text
+    assert 'id="chart-frontier"' in text and "are on the efficient frontier" in text
 
 
-SWEEP = {"kind": "sweep", "schema_version": 1, "scenario": "s", "seed": 1, "replications": 2,
+SWEEP = {"kind": "sweep", "schema_version": 2, "scenario": "s", "seed": 1, "replications": 2,
          "baseline": "a", "parameters": []}  # fmt: skip
 
 
@@ -107,9 +108,9 @@ SWEEP = {"kind": "sweep", "schema_version": 1, "scenario": "s", "seed": 1, "repl
         ({"schema_version": 99, "kind": "compare", "cities": []}, "incompatible version"),
         ({"kind": "forecast"}, "not sim results"),
         ({"hello": 1}, "not sim results"),
-        ({"kind": "compare", "schema_version": 1, "cities": "x"}, "does not match"),
+        ({"kind": "compare", "schema_version": 2, "cities": "x"}, "does not match"),
         ("{not json", "not a JSON file"),
-        ({"kind": "compare", "schema_version": 1, "program": "p", "responder": "r",
+        ({"kind": "compare", "schema_version": 2, "program": "p", "responder": "r",
           "cities": []}, "cities: List should have at least 1 item"),
         ({**SWEEP, "measures": [], "variants": [{"name": "a", "row": {}}]}, "measures: List"),
         ({**SWEEP, "measures": ["response_min.p90"], "variants": []}, "variants: List"),
@@ -152,3 +153,78 @@ def test_settings_cannot_change_results_already_run(small: Path, tmp_path: Path)
     result = runner.invoke(app, ["report", str(small), "-o", str(out), "--replications", "5"])
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert "--replications cannot change results" in result.stderr and not out.exists()
+
+
+# ----------------------------------------------------------- a planned city's report
+
+
+def test_planned_city_report_opens_with_its_summary_budget_and_hours(tmp_path: Path) -> None:
+    """A city with a program applied: the title names both, the five-sentence summary comes
+    first, then the budget with its FTEs and the hours of operation with other blocks."""
+    root = Path(__file__).resolve().parents[2]
+    planned = tmp_path / "planned.toml"
+    city = root / "scenarios" / "cities" / "milwaukee.toml"
+    program = root / "scenarios" / "programs" / "cahoots_like.toml"
+    apply = ["program", "apply", str(city), str(program), "-o", str(planned)]
+    assert runner.invoke(app, apply).exit_code == 0
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", str(planned), *FAST, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert "<title>Milwaukee — CAHOOTS-like</title>" in text
+    sections = re.findall(r"<h2>([^<]+)</h2>", text)
+    assert sections[:4] == ["Summary", "Findings", "Budget and workforce, per year",
+                            "Hours of operation"]  # fmt: skip
+    summary = text.split("<h2>Summary</h2>")[1].split("</section>")[0]
+    assert summary.count("<li>") == 5
+    for words in ("calls a year in Milwaukee", "fewer unit-hours a year", "officers",
+                  "FTE", "least certain"):  # fmt: skip
+        assert words in summary, words
+    assert "17.4" in text and "$1,125,804" in text  # tests/golden/test_budgets.py
+    assert "24/7" in text and "16h from" in text  # other blocks of hours, simulated
+    # Milwaukee's fit recorded what falls outside the taxonomy.
+    assert "outside the taxonomy" in text and "FOLLOW UP" in text
+
+
+def test_tables_show_co_responses_transports_and_work_by_origin() -> None:
+    """Item 8 of issue 11: the terminal team table adds co-responses and transports where a
+    scenario uses them; the HTML team table splits busy unit-hours by the origin of the work."""
+    from rich.console import Console
+
+    from sim.report.run_report import summary_report
+    from sim.report.tables import teams_table
+
+    root = Path(__file__).resolve().parents[2] / "scenarios"
+    settings = {"scenario.days": 4, "scenario.replications": 2}
+    for name, column in (("co_responder", "co-responses"), ("transport_van", "transports")):
+        s = run(with_overrides(load_scenario(root / "examples" / f"{name}.toml"), settings)).summary
+        console = Console(width=200, record=True)
+        console.print(teams_table(s))
+        assert column in console.export_text(), name
+    plain = run(with_overrides(load_scenario(root / "demo.toml"), settings)).summary
+    console = Console(width=200, record=True)
+    console.print(teams_table(plain))
+    assert "co-responses" not in console.export_text()
+    city = load_scenario(root / "cities" / "berkeley_2014.toml")
+    s = run(with_overrides(city, {"scenario.days": 3, "scenario.replications": 2})).summary
+    html = summary_report(s)
+    assert "of which public" in html and "of which officer" in html
+
+
+SHIPPED = sorted(
+    p
+    for folder in ("cities", "examples")
+    for p in (Path(__file__).resolve().parents[2] / "scenarios" / folder).glob("*.toml")
+)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_shipped_city_and_example_gets_a_report(path: Path) -> None:
+    """Short runs: the report is made (a city whose own team answers alone, like the Lane
+    County crisis team, is reported as a run, without a program comparison)."""
+    from sim.api import report
+
+    scn = load_scenario(path)
+    days = scn.scenario.warmup_days + 1
+    html = report(path, replications=2, days=days, workers=1)
+    assert f"<title>{scn.scenario.name}" in html and "<h2>Summary</h2>" in html

@@ -19,7 +19,18 @@ SIM = ROOT / "sim"
 
 # Lowest first. A module may import from its own layer and the layers below it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("sim.errors", "sim.output", "sim.rng", "sim.dists", "sim.estimates")),
+    (
+        "foundation",
+        (
+            "sim.errors",
+            "sim.output",
+            "sim.rng",
+            "sim.dists",
+            "sim.estimates",
+            "sim.applicable",
+            "sim.fmt",
+        ),
+    ),
     ("data", ("sim.data",)),
     ("scenario", ("sim.levers", "sim.scenario", "sim.budget", "sim.tomledit", "sim.program")),
     ("model", ("sim.model", "sim.records", "sim.analytic")),
@@ -34,10 +45,11 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "sim.compare",
             "sim.frontier",
             "sim.backtest",
+            "sim.hours_of_operation",
             "sim.sensitivity",
         ),
     ),
-    ("report", ("sim.report", "sim.hours_of_operation")),
+    ("report", ("sim.report",)),
     ("api", ("sim.api", "sim")),
     ("cli", ("sim.cli", "sim.__main__")),
 ]

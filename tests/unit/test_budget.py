@@ -101,12 +101,11 @@ def test_simulated_cost_of_the_planned_hours_is_the_budget(demo_path: Path) -> N
                                                      "scenario.warmup_days": 0,
                                                      "scenario.replications": 1})  # fmt: skip
     team = run(apply_program(city, program)).summary.teams["vans"]
-    per_year = 365 / 14
-    regular = (team.staffed_unit_hours - team.overtime_unit_hours) * per_year
+    regular = team.staffed_unit_hours_per_year - team.overtime_unit_hours_per_year
     assert regular == pytest.approx(4380)  # 14 days are two whole weeks of the shift plan
     budget = annual_budget(program.budget, program.teams["vans"])  # type: ignore[arg-type]
-    overtime = 72.875 * 1.5 * team.overtime_unit_hours * per_year
-    assert team.cost * per_year == pytest.approx(budget.total_per_year + overtime, rel=1e-9)
+    overtime = 72.875 * 1.5 * team.overtime_unit_hours_per_year
+    assert team.cost_per_year == pytest.approx(budget.total_per_year + overtime, rel=1e-9)
 
 
 def test_fte_and_report_formulas() -> None:

@@ -7,11 +7,16 @@ import pytest
 
 from sim.errors import ScenarioError
 from sim.hours_of_operation import (
+    ARM,
     best_daily_window,
     hours_of_operation,
+    hours_variants,
+    offered_share,
     shift_block_scenarios,
     shift_block_variants,
+    variant_arms,
 )
+from sim.pipeline import Arm, GroupStats, outcomes_by_arm
 from sim.scenario import from_dict
 
 # Calls only from 18:00 to 24:00 (hourly factors 0 before 18:00): a day team misses them.
@@ -94,3 +99,38 @@ def test_shift_block_variants_are_plain_overrides_that_validate() -> None:
     assert hours_of_operation(scns["6h from 18:00"], "vans").unit_hours_per_year == (
         pytest.approx(2 * 6 * 365)
     )
+
+
+def test_partial_eligibility_counts_the_share_offered_to_the_team() -> None:
+    """An option with share = 0.4 is offered 40% of the calls reaching it: 9 calls a day
+    needing a unit × 0.4 = 3.6 a day, 1,314 a year; the police, last, are offered none
+    first-hand (the vans' option applies to the rest only after their share)."""
+    data = scenario([{"start": "00:00", "end": "24:00", "units": 1}])
+    data["call_types"]["crisis"]["response"][0]["share"] = 0.4
+    h = hours_of_operation(from_dict(data), "vans")
+    assert h.calls_per_year == pytest.approx(9 * 0.4 * 365)
+    ct = from_dict(data).call_types["crisis"]
+    assert offered_share(ct, "vans") == pytest.approx(0.4)
+    assert offered_share(ct, "police") == pytest.approx(0.6)
+
+
+def test_other_hours_are_simulated_with_the_same_calls() -> None:
+    """Each block runs as an arm of the pipeline with the plan's seed: the current hours
+    differ from themselves by exactly zero, round the clock the vans answer at least as
+    many calls in every replication (the same calls, more hours), and the budget-free
+    team has no FTEs (not applicable)."""
+    data = scenario([{"start": "16:00", "end": "20:00", "units": 1}])
+    data["scenario"].update(days=4, warmup_days=1, replications=3)
+    scn = from_dict(data)
+    arms = variant_arms(scn, "vans", ("crisis",))
+    blocks = ("24/7", "8h from 16:00", "12h from 12:00", "16h from 08:00")
+    assert [a.name for a in arms] == [ARM + n for n in blocks]
+    current = outcomes_by_arm([Arm("plan", scn, collect=(GroupStats(("crisis",)),))])["plan"]
+    done = outcomes_by_arm(arms)
+    rows = {v.name: v for v in hours_variants(scn, "vans", current, done, ["police"])}
+    assert rows["current"].change_program_calls_per_year.mean == 0
+    assert rows["current"].police_unit_hours_freed_vs_current.mean == 0
+    more = rows["24/7"].change_program_calls_per_year
+    assert more.mean is not None and more.mean > 0 and more.ci95 is not None and more.ci95[0] > 0
+    assert rows["24/7"].share_inside_hours == 1.0 and rows["24/7"].unit_hours_per_year == 8760
+    assert rows["current"].fte is None and rows["current"].budget_per_year is None

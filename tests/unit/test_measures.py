@@ -71,7 +71,9 @@ def test_units_directions_and_statistics(demo: Scenario) -> None:
     )  # fmt: skip
     within = lookup(demo, "call_types.welfare_check.within_target")
     assert (within.unit, within.better) == (SHARE, Better.HIGHER)
-    assert lookup(demo, "calls").better is Better.NEITHER  # demand: staffing never changes it
+    assert lookup(demo, "calls_per_year").better is Better.NEITHER  # demand: staffing never
+    assert lookup(demo, "calls_per_year").unit is Unit.CALLS_PER_YEAR  # changes it; per year
+    assert lookup(demo, "teams.police.busy_unit_hours_per_year").unit is Unit.UNIT_HOURS_PER_YEAR
     assert lookup(demo, "teams.police.utilization").aspect is Aspect.WORKLOAD
     assert lookup(demo, "cost.per_year").unit is Unit.DOLLARS_PER_YEAR
     assert lookup(demo, "teams.police.utilization").label == "police utilization"
@@ -112,13 +114,19 @@ def test_registering_is_one_line_and_twice_is_an_error(demo: Scenario, summary: 
             "teams.{team}.busy_hours_per_dollar",
             Unit.SHARE,
             Better.NEITHER,
-            lambda s, team: s.teams[team].busy_unit_hours / max(s.teams[team].cost, 1.0),
+            lambda s, team: (
+                s.teams[team].busy_unit_hours_per_year / max(s.teams[team].cost_per_year, 1.0)
+            ),
         )
         m = lookup(demo, "teams.police.busy_hours_per_dollar")
         police = summary.teams["police"]
-        assert m.read(summary) == pytest.approx(police.busy_unit_hours / police.cost)
+        assert m.read(summary) == pytest.approx(
+            police.busy_unit_hours_per_year / police.cost_per_year
+        )
         with pytest.raises(ValueError, match="registered twice"):
-            register("calls", Unit.CALLS, Better.NEITHER, lambda s: s.calls)
+            register(
+                "calls_per_year", Unit.CALLS_PER_YEAR, Better.NEITHER, lambda s: s.calls_per_year
+            )
     finally:
         REGISTRY[:] = before
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import analytic
+from sim.estimates import NON_NEGATIVE
 from sim.optimize import (
     Blocks,
     OptimizeError,
@@ -25,7 +26,7 @@ from sim.optimize import (
     parse_target,
 )
 from sim.pipeline import SerialExecutor
-from sim.scenario import Scenario, from_dict
+from sim.scenario import Scenario, from_dict, with_overrides
 
 LAM, MEAN_SERVICE = 0.5, 10.0  # calls per minute, minutes: a = 5 Erlangs
 WAIT_TARGET = 3.5  # minutes, for the 90th percentile of the wait
@@ -216,6 +217,24 @@ def test_met_only_when_the_interval_clears_the_target(
     check = TargetCheck.of(parse_target(target), list(values))  # type: ignore[arg-type]
     assert check.verdict == verdict
     assert check.shown == (verdict == "met") and check.ok == (verdict != "not shown")
+
+
+def test_a_targets_interval_keeps_to_the_values_its_measure_can_take() -> None:
+    """A p90 of 0 in most replications (no one waited) and 98 in one: the t-interval would
+    start below zero; the target's interval stops at 0, and its verdict is the same."""
+    target = parse_target("wait_min.p90<=120")
+    values: list[float | None] = [0.0, 0.0, 0.0, 98.0]
+    bare = TargetCheck.of(target, values)
+    check = TargetCheck.of(target, values, NON_NEGATIVE)
+    assert bare.ci95 is not None and bare.ci95[0] < 0  # what the table used to print
+    assert check.ci95 == (0.0, bare.ci95[1]) and check.verdict == bare.verdict
+    # 80 calls a day on 2 units: the p90 wait is 0 in most replications (seed 3), not all.
+    light = with_overrides(mmc(units=3, replications=6), {"call_types.a.calls_per_day": 80})
+    res = optimize(light, "t", [parse_target("wait_min.p90<=30")], SerialExecutor(),
+                   blocks=Blocks(24))  # fmt: skip
+    checks = [c for e in res.evaluated.values() for c in e.checks]
+    assert all(c.ci95 is not None and c.ci95[0] >= 0 for c in checks)
+    assert any(c.ci95 is not None and c.ci95[0] == 0 < (c.mean or 0) for c in checks)
 
 
 def test_strict_plans_until_the_interval_clears() -> None:

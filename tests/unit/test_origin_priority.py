@@ -49,21 +49,22 @@ def test_officer_work_is_not_in_response_statistics_but_occupies_units() -> None
     scn = from_dict(scenario())
     result = run(scn)
     s = result.summary
-    assert s.other_activity > 0
-    assert s.calls == s.call_types["call"].calls
+    assert s.other_activity_per_year > 0
+    assert s.calls_per_year == s.call_types["call"].calls_per_year
     stop = s.call_types["stop"]
     assert stop.origin == "officer"
     assert stop.response_min.mean is None and stop.wait_min.mean is None
     assert stop.within_target is None and stop.target_min is None
     assert stop.by_priority == {}
     team = s.teams["police"]
-    split = team.busy_unit_hours_by_origin
+    split = team.busy_unit_hours_by_origin_per_year
     assert set(split) == {"public", "officer"}
-    assert split["public"] + split["officer"] == pytest.approx(team.busy_unit_hours)
+    assert split["public"] + split["officer"] == pytest.approx(team.busy_unit_hours_per_year)
     # Both kinds of work take exp(30) on scene, so busy time splits as the call rates do
     # (120 : 48); the tolerance is 5 standard errors of the replications' shares.
     shares = [
-        r.teams["police"].busy_unit_hours_by_origin["officer"] / r.teams["police"].busy_unit_hours
+        r.teams["police"].busy_unit_hours_by_origin_per_year["officer"]
+        / r.teams["police"].busy_unit_hours_per_year
         for r in result.replications
     ]
     se = np.std(shares, ddof=1) / np.sqrt(len(shares))
@@ -152,7 +153,8 @@ def test_results_by_priority_split_the_public_calls() -> None:
 
     s = replication_summary(scn, rec)
     assert set(s.by_priority) == {"1", "2"}
-    assert s.by_priority["1"].calls + s.by_priority["2"].calls == s.calls
-    assert s.call_types["call"].by_priority["1"].calls == s.by_priority["1"].calls
+    levels = s.by_priority["1"].calls_per_year + s.by_priority["2"].calls_per_year
+    assert levels == pytest.approx(s.calls_per_year, rel=1e-12)
+    assert s.call_types["call"].by_priority["1"].calls_per_year == s.by_priority["1"].calls_per_year
     # Strict priority: the urgent level waits less.
     assert s.by_priority["1"].wait_min.mean < s.by_priority["2"].wait_min.mean

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import tomllib
 import warnings
 from pathlib import Path
 
 import pytest
 
 from sim.errors import ScenarioError
-from sim.program import ProgramWarning, apply_program, load_program, program_from_dict
-from sim.scenario import dumps, from_dict, load_scenario
+from sim.program import (
+    ProgramWarning,
+    apply_program,
+    load_program,
+    program_from_dict,
+    program_team,
+    without_team,
+)
+from sim.scenario import dumps, from_dict, load_scenario, to_dict
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "scenarios" / "programs"
 
@@ -132,3 +140,55 @@ def test_star_like_runs_six_to_ten_every_day() -> None:
     on_duty = prog.teams[prog.responder].on_duty().reshape(7, 1440)
     assert (on_duty[:, 6 * 60 : 22 * 60] > 0).all()
     assert (on_duty[:, : 6 * 60] == 0).all() and (on_duty[:, 22 * 60 :] == 0).all()
+
+
+# ------------------------------------------- the scenario carries the program's budget
+
+
+def test_the_planned_city_carries_the_budget_and_its_costs_follow_from_it(
+    demo_path: Path,
+) -> None:
+    """A program's [budget] goes with its team into the city: the planned scenario alone
+    gives the FTEs and budget, its text round-trips, and a change of shifts (a sweep, or
+    optimize -o) keeps the budget and re-derives nothing by hand."""
+    from sim.budget import annual_budget, team_rates
+    from sim.scenario import with_overrides
+
+    program = load_program(PROGRAMS / "cahoots_like.toml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ProgramWarning)
+        planned = apply_program(load_scenario(demo_path), program)
+    team = planned.teams["cahoots"]
+    assert team.budget == program.budget and team.program == "CAHOOTS-like"
+    assert team.cost_per_unit_hour == team_rates(team.budget).cost_per_unit_hour
+    assert from_dict(tomllib.loads(dumps(planned))) == planned
+    assert "cost_per_unit_hour" not in dumps(planned).split("[teams.cahoots]")[1].split("[")[0]
+    one_van = with_overrides(planned, {"teams.cahoots.shifts": [
+        {"days": "mon-sun", "start": "00:00", "end": "24:00", "units": 1}]})  # fmt: skip
+    budget = annual_budget(one_van.teams["cahoots"].budget, one_van.teams["cahoots"])  # type: ignore[arg-type]
+    assert budget.unit_hours_per_year == 8760 and budget.crew_fte == pytest.approx(
+        2 * 8760 * 1.2 / 2080
+    )
+    data = to_dict(planned)
+    data["teams"]["cahoots"]["cost_per_unit_hour"] = 70.0
+    with pytest.raises(ScenarioError, match=r"cost_per_unit_hour: the team's budget sets"):
+        from_dict(data)
+
+
+def test_without_team_is_the_city_before_the_program(demo_path: Path) -> None:
+    """The counterfactual a planned city's program is measured against: the team gone from
+    every chain, co-response, backup and transport; the last option waits without limit."""
+    demo = load_scenario(demo_path)
+    assert program_team(demo) == "community"  # a community team answering calls first
+    without = without_team(demo, "community")
+    assert "community" not in without.teams
+    for ct in without.call_types.values():
+        assert all(o.team != "community" for o in ct.response)
+        assert ct.response[-1].max_wait_min is None and "community" not in ct.on_scene_min
+    assert program_team(without) is None
+    lane = load_scenario(demo_path.parent / "cities" / "lane_county_crisis_team.toml")
+    assert program_team(lane) is None  # its crisis team answers alone: the city's own service
+    data = to_dict(demo)
+    data["call_types"]["welfare_check"]["response"] = [{"team": "community"}]
+    with pytest.raises(ScenarioError, match="answered only by team 'community'"):
+        without_team(from_dict(data), "community")

@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
+from sim.applicable import unexplained
 from sim.cli import app
 from sim.dists import Dist
 from sim.pipeline import SerialExecutor
-from sim.program import load_program
-from sim.scenario import load_scenario, to_dict, with_overrides
+from sim.program import load_program, without_teams
+from sim.scenario import dumps, load_scenario, to_dict, with_overrides
 from sim.sensitivity import (
     SensitivityError,
     parse_range,
@@ -26,7 +27,6 @@ from sim.sensitivity import (
     ranges,
     scale_spec,
     sensitivity,
-    without_teams,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,9 +114,13 @@ def test_no_baseline_when_only_the_program_answers_a_call_type() -> None:
     only = with_overrides(load_scenario(CASE),
                           {"call_types.crisis.response": [{"team": "van"}]})  # fmt: skip
     assert data["call_types"]["crisis"]["response"][0]["team"] == "van"
-    with pytest.raises(SensitivityError, match="answered only by van") as err:
-        without_teams(only, ["van"])
+    with pytest.raises(SensitivityError, match="answered only by team 'van'") as err:
+        plan_sensitivity(only, ranges(), teams=["van"])
     assert "--program" in err.value.line()
+    # Without --team, the vans are the city's own service (as a report takes them): no
+    # program team, so no baseline and only the eligible p90 to vary.
+    plan = plan_sensitivity(only, ranges())
+    assert plan.program_teams == () and plan.baseline is None
 
 
 def test_inputs_a_scenario_does_not_have_are_not_varied() -> None:
@@ -141,16 +145,65 @@ def test_an_eligible_share_past_every_call_is_refused() -> None:
     assert "at most 1.83" in err.value.line()
 
 
+def test_a_default_range_stops_where_every_call_is_eligible() -> None:
+    """72 eligible calls a day of 75: ±20% cannot be reached (90 eligible of 75 calls), so the
+    default high end is 75/72 with a note; a range the user gave is refused in one line."""
+    scn = with_overrides(load_scenario(CASE), {"call_types.theft.calls_per_day": 3.0})
+    plan = plan_sensitivity(scn, ranges())
+    high = next(r.high for r in plan.ranges if r.name == "eligible_share")
+    assert high == pytest.approx(75 / 72)
+    assert any("high end is ×1.04" in n for n in plan.notes)
+    arm = plan.arms[("eligible_share-high", "plan")].scenario
+    assert arm.call_types["crisis"].calls_per_day == pytest.approx(75)
+    assert arm.call_types["theft"].calls_per_day == 0
+    with pytest.raises(SensitivityError, match=r"at most 1\.04"):
+        plan_sensitivity(scn, ranges(["eligible_share=0.8,1.2"]))
+
+
 def test_without_a_program_team_only_the_eligible_p90_applies() -> None:
     scn = with_overrides(load_scenario(CASE), {"scenario.days": 3, "scenario.replications": 2,
                                               "teams.van.role": "other"})  # fmt: skip
     res = sensitivity(scn, SerialExecutor())
-    applicable = {o.name: o.applicable for o in res.outputs}
+    applicable = {name: o.applicable for name, o in res.outputs.items()}
     assert applicable == {"eligible_response_p90": True, "police_hours_freed": False,
                           "cost_per_call_answered": False}  # fmt: skip
-    assert res.output("police_hours_freed").note == "there is no baseline without a program"
-    assert res.input("backup_rate").note == "there is no program team"
-    assert {e.output for e in res.effects} == {"eligible_response_p90"}
+    na = res.not_applicable
+    assert na["outputs.police_hours_freed.central"] == "there is no baseline without a program"
+    assert na["outputs.cost_per_call_answered.central"] == "there is no program team"
+    assert "no program team" in na["program"] and res.program is None
+    assert res.not_varied["backup_rate"] == "there is no program team"
+    assert not res.inputs["backup_rate"].varied
+    assert set(res.effects) == {"eligible_response_p90"}
+    assert unexplained(json.loads(res.model_dump_json())) == []
+
+
+def test_every_null_has_a_reason_and_no_value_leaves_its_range() -> None:
+    """One replication (no intervals at all), then three: every null in the JSON is explained,
+    and the values at the ends of a range (a p90, a cost) keep to zero and above, while the
+    changes (differences) may be negative."""
+    for reps in (1, 3):
+        scn = with_overrides(load_scenario(DEMO), {"scenario.days": 4,
+                                                   "scenario.replications": reps})  # fmt: skip
+        res = sensitivity(scn, SerialExecutor())
+        doc = json.loads(res.model_dump_json())
+        assert unexplained(doc) == [], reps
+        assert doc["schema_version"] == 2 and doc["kind"] == "sensitivity"
+    for name in ("eligible_response_p90", "cost_per_call_answered"):
+        for e in res.effects[name].values():
+            for end in (e.low, e.high):
+                assert end.ci95 is None or end.ci95[0] >= 0, (name, end)
+    changes = [e.low_change for by in res.effects.values() for e in by.values()]
+    assert any(c.ci95 is not None and c.ci95[0] < 0 for c in changes)
+
+
+def test_cost_per_call_needs_enough_calls_answered() -> None:
+    """As in sim compare: a cost per call answered resting on fewer than 30 calls is n/a."""
+    scn = with_overrides(load_scenario(CASE), {"scenario.days": 2, "scenario.warmup_days": 1,
+                                              "scenario.replications": 1,
+                                              "call_types.crisis.calls_per_day": 10})  # fmt: skip
+    res = sensitivity(scn, SerialExecutor(), given=["calls=0.9,1.1"])
+    assert not res.outputs["cost_per_call_answered"].applicable
+    assert "fewer than 30" in res.not_applicable["outputs.cost_per_call_answered.central"]
 
 
 def test_a_program_template_is_applied_to_a_city() -> None:
@@ -170,7 +223,7 @@ def test_command_json_and_report(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "police hours freed" in result.stdout and "The biggest uncertainty" in result.stdout
     data = json.loads(out.read_text())
-    assert data["kind"] == "sensitivity" and data["inputs"][0]["low"] == 0.5
+    assert data["kind"] == "sensitivity" and data["inputs"]["calls"]["low"] == 0.5
     assert set(data["ranking"]) == {"eligible_response_p90", "police_hours_freed",
                                     "cost_per_call_answered"}  # fmt: skip
     result = runner.invoke(app, ["report", str(out), "-o", str(html)])
@@ -195,3 +248,64 @@ def test_command_mistakes_are_one_line(extra: list[str], says: str) -> None:
     assert result.exit_code == 2, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and says in lines[0], result.output
+
+
+def _summary(page: str) -> str:
+    return page.split('<ul class="findings summary">')[1].split("</ul>")[0]
+
+
+def test_a_scenario_report_quotes_its_sensitivity_analysis(tmp_path: Path) -> None:
+    """``sim report SCENARIO --sensitivity S.json``: the summary's fifth sentence is the
+    analysis's finding, its tornado charts join the page, nothing more is simulated for it;
+    an analysis of another scenario, or given with results JSON, is one line and exit 2."""
+    fast = ["--days", "4", "--replications", "3"]
+    sens, html = tmp_path / "s.json", tmp_path / "r.html"
+    assert runner.invoke(app, ["sensitivity", str(CASE), *fast, "--json", str(sens)]).exit_code == 0
+    finding = json.loads(sens.read_text())["biggest_uncertainty"]
+    # More replications in the report: still the same scenario.
+    args = ["report", str(CASE), "--days", "4", "--replications", "4", "-o", str(html)]
+    result = runner.invoke(app, [*args, "--sensitivity", str(sens)])
+    assert result.exit_code == 0, result.output
+    page = html.read_text()
+    sentences = _summary(page).split("<li>")[1:]
+    assert len(sentences) == 5 and finding.replace("'", "&#x27;") in sentences[4]
+    assert "the least certain of these figures is" in sentences[4]
+    assert 'id="chart-tornado-police-hours-freed"' in page
+    assert runner.invoke(app, args).exit_code == 0  # without it: the simulation's own intervals
+    plain = _summary(html.read_text())
+    assert finding.replace("'", "&#x27;") not in plain and "sim sensitivity" in plain
+    assert "tornado" not in html.read_text()
+
+    def one_line(*extra: str) -> str:
+        result = runner.invoke(app, ["report", *extra, "-o", str(html)])
+        assert result.exit_code == 2, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1, result.output
+        return lines[0]
+
+    assert "not of 'Demo City'" in one_line(str(DEMO), *fast, "--sensitivity", str(sens))
+    changed = tmp_path / "changed.toml"
+    changed.write_text(CASE.read_text().replace("seed = ", "population = 1000\nseed = ", 1))
+    assert "other figures than this file's" in one_line(str(changed), "--sensitivity", str(sens))
+    assert "--sensitivity goes with the scenario" in one_line(str(sens), "--sensitivity",
+                                                                str(sens))  # fmt: skip
+    run = tmp_path / "run.json"
+    assert runner.invoke(app, ["run", str(CASE), *fast, "--json", str(run)]).exit_code == 0
+    assert "not the results of sim sensitivity" in one_line(str(CASE), "--sensitivity", str(run))
+
+
+def test_an_analysis_of_a_city_with_a_template_fits_the_planned_city(tmp_path: Path) -> None:
+    """``sim sensitivity CITY --program P`` is an analysis of exactly the file that ``sim
+    program apply CITY P`` writes, so that file's report takes it."""
+    city, planned = tmp_path / "city.toml", tmp_path / "planned.toml"
+    city.write_text(dumps(without_teams(load_scenario(DEMO), ["community"])))
+    fast = ["--days", "3", "--replications", "2"]
+    sens = tmp_path / "s.json"
+    ok = runner.invoke(app, ["program", "apply", str(city), str(PROGRAM), "-o", str(planned)])
+    assert ok.exit_code == 0, ok.output
+    args = ["sensitivity", str(city), "--program", str(PROGRAM), *fast, "--json", str(sens)]
+    assert runner.invoke(app, args).exit_code == 0
+    report = ["report", str(planned), *fast, "--sensitivity", str(sens), "-o",
+              str(tmp_path / "r.html")]  # fmt: skip
+    result = runner.invoke(app, report)
+    assert result.exit_code == 0, result.output

@@ -138,9 +138,9 @@ def test_variants_see_the_same_calls_and_differences_are_paired(small: Scenario)
     reps = {n: sorted(r, key=lambda x: x.replication) for n, r in result.outcomes.items()}
     one, three = reps["units=1"], reps["units=3"]
     # Same seed, streams keyed by name: every replication has the same calls in both.
-    assert [r.summary.calls for r in one] == [r.summary.calls for r in three]
-    assert [r.summary.call_types["traffic"].calls for r in one] == [
-        r.summary.call_types["traffic"].calls for r in three
+    assert [r.summary.calls_per_year for r in one] == [r.summary.calls_per_year for r in three]
+    assert [r.summary.call_types["traffic"].calls_per_year for r in one] == [
+        r.summary.call_types["traffic"].calls_per_year for r in three
     ]
     row = next(r for r in result.rows if r.variant == "units=3")
     m = lookup(small, "eligible.response_min.p90")
@@ -156,7 +156,7 @@ def test_variants_see_the_same_calls_and_differences_are_paired(small: Scenario)
 def test_independent_streams_differ(small: Scenario) -> None:
     sweep = build_sweep(small, grid([(UNITS, [1, 3])]), crn=False)
     result = run_sweep(sweep, SerialExecutor())
-    calls = {n: [r.summary.calls for r in reps] for n, reps in result.outcomes.items()}
+    calls = {n: [r.summary.calls_per_year for r in reps] for n, reps in result.outcomes.items()}
     assert calls["units=1"] != calls["units=3"]
 
 

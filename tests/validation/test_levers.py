@@ -98,7 +98,8 @@ def test_transport_time_adds_to_busy_hours_as_offered() -> None:
     result = run(scn)
     # Relative bound 3%: the interval is about ±1% of 1,693 unit-hours.
     assert_theory(
-        per_rep(result, lambda s: s.teams["crew"].busy_unit_hours),
+        # per year in the summary; × measured days / 365: the measured days' hours
+        per_rep(result, lambda s: s.teams["crew"].busy_unit_hours_per_year * s.measured.days / 365),
         offered,
         rel=0.03,
         what="busy unit-hours with transport",

@@ -308,10 +308,12 @@ def test_shift_plan_staffed_hours_are_exact() -> None:
     for s in c_.result.replications:
         crew = s.teams["crew"]
         # Deterministic: the plan's hours exactly (float rounding only); overtime on top.
-        assert crew.staffed_unit_hours - crew.overtime_unit_hours == pytest.approx(
-            72 * days, rel=1e-12
+        # The summary is per year: 72 unit-hours a day × 365, whatever the measured days.
+        assert crew.staffed_unit_hours_per_year - crew.overtime_unit_hours_per_year == (
+            pytest.approx(72 * 365, rel=1e-12)
         )
-        assert crew.overtime_unit_hours >= 0
+        assert s.measured.days == days
+        assert crew.overtime_unit_hours_per_year >= 0
 
 
 def offered_unit_hours(scn: Scenario) -> float:
@@ -327,7 +329,10 @@ def test_shift_busy_hours_equal_offered_work() -> None:
     assert offered == pytest.approx(50.4 * 28)
     # Relative bound 3%: the interval is about ±1% of 1,411 unit-hours.
     assert_theory(
-        per_rep(c_.result, lambda s: s.teams["crew"].busy_unit_hours),
+        # per year in the summary; × measured days / 365: the measured days' hours
+        per_rep(
+            c_.result, lambda s: s.teams["crew"].busy_unit_hours_per_year * s.measured.days / 365
+        ),
         offered,
         rel=0.03,
         what="busy unit-hours under a shift plan",
@@ -340,7 +345,8 @@ def test_shift_utilization_is_offered_load_over_capacity() -> None:
     # Capacity is the plan plus the (small, simulated) overtime: units finishing a call
     # after their shift ends are staffed. Its run-to-run variation is ~0.01% of capacity,
     # so using its mean in the theory value adds no noise worth stating.
-    capacity = float(np.mean([s.teams["crew"].staffed_unit_hours for s in reps]))
+    per_year = float(np.mean([s.teams["crew"].staffed_unit_hours_per_year for s in reps]))
+    capacity = per_year * c_.scenario.measured_days() / 365  # the measured days' capacity
     # Relative bound 3%: the interval is about ±1% of 0.70.
     assert_theory(
         per_rep(c_.result, lambda s: s.teams["crew"].utilization),
