@@ -10,18 +10,22 @@ output, so every figure in them can be re-derived. Only aggregates are written.
 
 Cities and what their data allows:
 
-* Milwaukee (May 2018, call time only): arrivals and mix fitted; times on scene borrowed per
-  category from the Detroit 2019 per-call-type aggregates of Langton, Ruiter & Verlaan (2022).
+* Milwaukee (May 2018, call time only): arrivals and mix fitted; times on scene per category
+  from sim's durations library (``sim/data/durations.toml``: the Detroit 2019 per-call-type
+  aggregates of Langton, Ruiter & Verlaan 2022, built by ``scripts/build_durations.py``), which
+  ``sim fit`` uses by default for an export without times.
 * San Francisco Fire Department (April 2020, full timestamp chain): everything fitted.
 * Berkeley (July–November 2014 daily logs, call time and code): arrivals and mix fitted
-  with the department's code list; times borrowed from Detroit as for Milwaukee.
+  with the department's code list; times from the durations library as for Milwaukee.
 * New Orleans (2022, RTCC-requested subset): durations are fine, the mix is not (the rows
   were selected because officers requested camera footage); the file says so.
 * Milwaukee 2023 (Feb–May, creation time only; officer-initiated and administrative work
   included but not flagged, recognised by call type and kept as call types of their own):
-  arrivals fitted, times borrowed from Detroit.
+  arrivals fitted, times from the durations library.
 * Phoenix 2019 (one week, received time only, citizen-generated dispatched calls only):
-  arrivals fitted from one observation per hour of the week, times borrowed from Detroit.
+  arrivals fitted from one observation per hour of the week, times from the durations
+  library; no officer-initiated work in the export, so the library's assumed amount is added
+  (marked as an assumption in the file).
 * Lane County crisis team (MCSLC dispatch records, full chain): the community responders'
   own city, every figure fitted — the one shipped police-free backtest.
 * Seattle is not shipped: its extract is one day with no call-received time, which cannot
@@ -35,124 +39,21 @@ docs/VALIDATION.md.
 
 from __future__ import annotations
 
-import csv
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from sim.data import CleanConfig, clean_calls, intervals, load_taxonomy, read_calls
-from sim.data.categorize import classify
-from sim.fit.build import Borrowed, FitOptions, fit_calls
+from sim.data import CleanConfig, clean_calls, intervals, read_calls
+from sim.fit.build import FitOptions, fit_calls
 from sim.fit.durations import fit_sample
 from sim.fit.render import table, value
 from sim.output import write_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cfs"
-DETROIT = "detroit_langton_aggregates"
-DETROIT_CITATION = (
-    "Langton, Ruiter & Verlaan (2022), 'Describing the scale and composition of calls for "
-    "police service', Police Practice and Research, doi:10.1080/15614263.2022.2102494; "
-    "Detroit 2019 911 calls, github.com/langtonhugh/demand_detroit results/*.csv"
-)
 CENSUS = "U.S. Census Bureau, 2020 Census total population (P1)"
 RUN = {"days": 14, "warmup_days": 1, "replications": 5}
 """Modest run settings so each city runs in seconds; raise them for real analysis."""
-
-
-# ------------------------------------------------------------------- Detroit aggregates
-
-
-def _rows(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        yield from csv.DictReader(f)
-
-
-@dataclass(frozen=True)
-class DetroitTimes:
-    """Per-category lognormal on-scene times (mean, cv) and a travel estimate from Detroit."""
-
-    on_scene: dict[str, dict[str, Any]]
-    travel: dict[str, Any]
-    lines: list[str]
-
-
-def detroit_times(folder: Path) -> DetroitTimes:
-    """Mean time on scene per planning category from the Detroit per-call-type shares.
-
-    ``prop_breakdown_tos.csv`` gives each call type's count and share of all time on scene;
-    table 2 gives each demand type's mean and SD, so the total minutes on scene are
-    Σ mean × count ÷ share for the demand types with a mean. A call type's mean is then
-    share × total ÷ count; a category's is the count-weighted mean of its call types
-    (classified with the default taxonomy), and its cv is the count-weighted cv (SD/mean) of
-    their demand types. Travel: total deployed time (``prop_breakdown_total_time.csv``
-    sum_time) minus time on scene, per call, over all call types.
-    """
-    tax = load_taxonomy()
-    stats = {r["Demand type"]: (float(r["Mean"]), float(r["SD"]))
-             for r in _rows(folder / "table2_des_stats_tos.csv")}  # fmt: skip
-    shares = {r["Demand type"]: float(r["Time on scene (%)"]) / 100
-              for r in _rows(folder / "table1_des_stats_tos.csv")}  # fmt: skip
-    counts = {r["Demand type"]: float(r["Count"])
-              for r in _rows(folder / "table1_des_stats_tos.csv")}  # fmt: skip
-    totals = [stats[d][0] * counts[d] / shares[d] for d in stats if d in shares]
-    total = float(np.mean(totals))
-    by_cat: dict[str, list[tuple[float, float, float]]] = {}
-    deployed = 0.0
-    tos_sum = 0.0
-    calls = 0.0
-    for r in _rows(folder / "prop_breakdown_tos.csv"):
-        n = float(r["freq"])
-        mean = float(r["prop_time"]) / 100 * total / n
-        mean_d, sd_d = stats.get(r["type"], (np.nan, np.nan))
-        cv = sd_d / mean_d if np.isfinite(mean_d) else np.nan
-        cat = classify(r["calldescription2"], tax).category
-        by_cat.setdefault(cat, []).append((n, mean, cv))
-        tos_sum += mean * n
-        calls += n
-    for r in _rows(folder / "prop_breakdown_total_time.csv"):
-        deployed += float(r["sum_time"])
-    on_scene: dict[str, dict[str, Any]] = {}
-    lines = []
-    all_cv = [(n, cv) for items in by_cat.values() for n, _, cv in items if np.isfinite(cv)]
-    default_cv = sum(n * cv for n, cv in all_cv) / sum(n for n, _ in all_cv)
-    for cat, items in by_cat.items():
-        n = sum(i[0] for i in items)
-        mean = sum(i[0] * i[1] for i in items) / n
-        known = [(i[0], i[2]) for i in items if np.isfinite(i[2])]
-        cv = sum(a * b for a, b in known) / sum(a for a, _ in known) if known else default_cv
-        on_scene[cat] = {"dist": "lognormal", "mean": round(mean, 1), "cv": round(cv, 2)}
-        lines.append(f"  {cat}: mean {mean:.1f} min, cv {cv:.2f} ({int(n):,} Detroit calls)")
-    overall = tos_sum / calls
-    on_scene["default"] = {"dist": "lognormal", "mean": round(overall, 1),
-                           "cv": round(default_cv, 2)}  # fmt: skip
-    travel_mean = max(deployed / calls - overall, 1.0)
-    travel = {"dist": "lognormal", "mean": round(travel_mean, 1), "cv": 1.0}
-    lines.append(
-        f"  travel: total deployed minus on scene = {travel_mean:.1f} min per call (mean); "
-        "cv 1.0 is an assumption (the aggregates give no spread)"
-    )
-    return DetroitTimes(on_scene, travel, lines)
-
-
-def detroit_borrowed(folder: Path) -> tuple[Borrowed, list[str]]:
-    """The Detroit times as a :class:`Borrowed` and the comment lines that cite them."""
-    times = detroit_times(folder)
-    lines = [
-        "Times on scene and travel are NOT in this export: borrowed per category from",
-        f"  {DETROIT_CITATION},",
-        "  as lognormal(mean, cv) — mean from each call type's share of all time on scene,",
-        "  cv from its demand type's SD/mean (table 2); dispatch delay 0 (no source):",
-        *times.lines,
-    ]
-    borrowed = Borrowed(times.on_scene, times.travel, {}, "Detroit 2019 (Langton et al. 2022)",
-                        source="the Detroit aggregates",
-                        default_note="Detroit's all-calls mean")  # fmt: skip
-    return borrowed, lines
 
 
 # ------------------------------------------------------------------------------ cities
@@ -163,29 +64,24 @@ def _opts(name: str, population: int, **more: Any) -> FitOptions:
 
 
 def milwaukee(data: Path, out: Path) -> None:
-    borrowed, lines = detroit_borrowed(data / DETROIT)
     result = fit_calls(
         data / "milwaukee" / "mke_calls_2018-05.csv",
         options=_opts("Milwaukee", 577_222),
-        borrowed=borrowed,
-        comments=[f"Population 577,222: {CENSUS}.", *lines],
+        comments=[f"Population 577,222: {CENSUS}."],
     )
     write_text(out / "milwaukee.toml", result.text)
 
 
 def berkeley(data: Path, out: Path) -> None:
-    borrowed, lines = detroit_borrowed(data / DETROIT)
     result = fit_calls(
         data / "berkeley_2014" / "berkeley_pd_daily_call_log_2014-07-07_2014-11-13.csv",
         options=_opts("Berkeley 2014", 112_580),
-        borrowed=borrowed,
         comments=[
             "Population 112,580: U.S. Census Bureau, 2010 Census (the decennial count nearest "
             "to 2014).",
             "Call types are Berkeley PD codes translated with the department's code list",
             "  (berkeley_police_codes.txt); days missing from the published logs are left out",
             "  of the exposure rather than counted as quiet days.",
-            *lines,
         ],
     )
     write_text(out / "berkeley_2014.toml", result.text)
@@ -224,11 +120,9 @@ def new_orleans(data: Path, out: Path) -> None:
 
 
 def milwaukee_2023(data: Path, out: Path) -> None:
-    borrowed, lines = detroit_borrowed(data / DETROIT)
     result = fit_calls(
         data / "milwaukee_2023" / "calls.csv",
         options=_opts("Milwaukee 2023", 577_222),
-        borrowed=borrowed,
         comments=[
             f"Population 577,222: {CENSUS}.",
             "February–May 2023 from the MPD public call log (scraped): about 30% of CAD numbers",
@@ -237,26 +131,23 @@ def milwaukee_2023(data: Path, out: Path) -> None:
             "Officer-initiated work (traffic stops, business checks, patrol, park and walk) and",
             "  administrative entries (return to station, special assignment, out of service)",
             "  are recognised by call type and kept as call types of their own: they occupy",
-            "  units (with Detroit's all-calls time on scene) but are not calls from the public.",
-            *lines,
+            "  units (officer-initiated: Detroit's 'proactive' time on scene; administrative: its",
+            "  all-calls mean) but are not calls from the public.",
         ],
     )
     write_text(out / "milwaukee_2023.toml", result.text)
 
 
 def phoenix_2019(data: Path, out: Path) -> None:
-    borrowed, lines = detroit_borrowed(data / DETROIT)
     result = fit_calls(
         data / "phoenix_2019" / "calls.csv",
         options=_opts("Phoenix 2019 (one week)", 1_608_139, smoothing="product"),
-        borrowed=borrowed,
         comments=[
             f"Population 1,608,139: {CENSUS}.",
             "ONE WEEK (Thanksgiving week, 24–30 November 2019): each hour of the week is seen",
             "  once, so rates are smoothed as day × hour products; treat the weekly shape as",
             "  rough. Citizen-generated dispatched calls only (Phoenix publishes no officer-",
             "  initiated activity), call types as finally classified.",
-            *lines,
         ],
     )
     write_text(out / "phoenix_2019.toml", result.text)

@@ -7,15 +7,15 @@
     result.records          # every call, a pandas DataFrame
 
 ``sim.sweep``, ``sim.compare``, ``sim.optimize``, ``sim.replay``, ``sim.report``,
-``sim.fit`` and ``sim.backtest`` do what the commands of the same names do (see
-:mod:`sim.api`).
+``sim.fit``, ``sim.backtest`` and ``sim.sensitivity`` do what the commands of the same
+names do (see :mod:`sim.api`).
 
 The names are loaded on first use, so ``import sim`` (and the command line's start-up) stays
-fast. Six of them share their names with subpackages (``sim.fit``, ``sim.sweep``,
-``sim.compare``, ``sim.optimize``, ``sim.report``, ``sim.backtest``): as attributes of
-``sim`` they are always the functions; reach the subpackages' contents with
-``from sim.sweep import …`` (or patch them through the module objects, not through dotted
-strings that walk ``sim.sweep``).
+fast. Seven of them share their names with subpackages (``sim.fit``, ``sim.sweep``,
+``sim.compare``, ``sim.optimize``, ``sim.report``, ``sim.backtest``,
+``sim.sensitivity``): as attributes of ``sim`` they are always the functions; reach the
+subpackages' contents with ``from sim.sweep import …`` (or patch them through the module
+objects, not through dotted strings that walk ``sim.sweep``).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from sim.api import replay as replay
     from sim.api import report as report
     from sim.api import run as run
+    from sim.api import sensitivity as sensitivity
     from sim.api import sweep as sweep
     from sim.compare import Comparison as Comparison
     from sim.errors import SimError as SimError
@@ -45,12 +46,24 @@ if TYPE_CHECKING:
     from sim.pipeline import RunResult as RunResult
     from sim.program import Program as Program
     from sim.scenario import Scenario as Scenario
+    from sim.sensitivity import SensitivityResult as SensitivityResult
     from sim.sweep import SweepResult as SweepResult
 
 # Public name → the module that defines it.
 _EXPORTS = {
     **dict.fromkeys(
-        ("load", "run", "replay", "sweep", "compare", "optimize", "report", "fit", "backtest"),
+        (
+            "load",
+            "run",
+            "replay",
+            "sweep",
+            "compare",
+            "optimize",
+            "report",
+            "fit",
+            "backtest",
+            "sensitivity",
+        ),
         "sim.api",
     ),
     "Comparison": "sim.compare",
@@ -59,12 +72,13 @@ _EXPORTS = {
     "Program": "sim.program",
     "RunResult": "sim.pipeline",
     "Scenario": "sim.scenario",
+    "SensitivityResult": "sim.sensitivity",
     "SimError": "sim.errors",
     "Summary": "sim.metrics",
     "SweepResult": "sim.sweep",
 }
-# The API's functions; six share their names with subpackages (fit, sweep, compare,
-# optimize, report, backtest), and importing a subpackage must not replace the function.
+# The API's functions; seven share their names with subpackages (fit, sweep, compare,
+# optimize, report, backtest, sensitivity): importing a subpackage must not replace them.
 _SHADOWED = tuple(name for name, module in _EXPORTS.items() if module == "sim.api")
 
 
@@ -102,6 +116,7 @@ __all__ = [
     "Program",
     "RunResult",
     "Scenario",
+    "SensitivityResult",
     "SimError",
     "Summary",
     "SweepResult",
@@ -113,5 +128,6 @@ __all__ = [
     "replay",
     "report",
     "run",
+    "sensitivity",
     "sweep",
 ]

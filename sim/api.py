@@ -17,13 +17,11 @@ The command line is a thin layer over these functions.
 from __future__ import annotations
 
 import contextlib
-import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.errors import SimError
 from sim.program import Program, load_program
 from sim.scenario import Scenario, load_scenario, with_overrides
 
@@ -34,7 +32,8 @@ if TYPE_CHECKING:
     from sim.fit import FitOptions, FitResult
     from sim.fit.replay import Replay
     from sim.optimize import Blocks, OptimizeResult, Target
-    from sim.pipeline import Arm, Executor, RunResult
+    from sim.pipeline import Executor, RunResult
+    from sim.sensitivity import Range, SensitivityResult
     from sim.sweep import SweepResult, Variant
 
 PathLike = str | Path
@@ -55,61 +54,28 @@ def with_settings(
     replications: int | None = None,
     seed: int | None = None,
     days: float | None = None,
+    warmup_days: float | None = None,
 ) -> Scenario:
     """The scenario with the run settings that were given replaced (validated like a file)."""
     scn = _scenario(scenario)
-    changes: dict[str, object] = {}
-    if replications is not None:
-        changes["scenario.replications"] = replications
-    if seed is not None:
-        changes["scenario.seed"] = seed
-    if days is not None:
-        changes["scenario.days"] = days
+    given = {"replications": replications, "seed": seed, "days": days,
+             "warmup_days": warmup_days}  # fmt: skip
+    changes: dict[str, object] = {f"scenario.{k}": v for k, v in given.items() if v is not None}
     source = str(scenario) if not isinstance(scenario, Scenario) else scn.scenario.name
     return with_overrides(scn, changes, source=source) if changes else scn
 
 
-@contextlib.contextmanager
-def executor_for(
-    arms: Sequence[Arm],
-    workers: int | None = None,
-    dask: str | None = None,
-    *,
-    open_ended: bool = False,
-) -> Iterator[Executor]:
-    """The executor asked for, or one chosen by the size of the work, closed afterwards.
+def executor_for(*args: Any, **kwargs: Any) -> contextlib.AbstractContextManager[Executor]:
+    """:func:`sim.pipeline.choose.executor_for`, imported when first used."""
+    from sim.pipeline.choose import executor_for as choose
 
-    ``open_ended`` work (a search that simulates plan after plan, a backtest over an
-    export's whole window) gets one worker per core by default: it runs long enough to repay
-    starting them.
-    """
-    from sim.numbers import WORKERS
-    from sim.pipeline import expected_calls, make_executor
-
-    if workers is not None:
-        try:
-            WORKERS.check(workers)
-        except ValueError as err:
-            raise SimError(str(err), where="workers") from None
-    most = max((a.replications for a in arms), default=1)
-    calls = math.inf if open_ended else expected_calls(arms)
-    with make_executor(
-        workers, dask, expected_calls=calls, replications=len(arms) * most
-    ) as executor:
-        yield executor
+    return choose(*args, **kwargs)
 
 
-def _counter(total: int, progress: Progress | None) -> Callable[[Any], None] | None:
-    """An on_outcome callback that reports (done, total) to ``progress``."""
-    if progress is None:
-        return None
-    done = [0]
+def _counter(total: int | None, progress: Any) -> Callable[[Any], None] | None:
+    from sim.pipeline.choose import counter
 
-    def tick(_: Any) -> None:
-        done[0] += 1
-        progress(done[0], total)
-
-    return tick
+    return counter(total, progress)
 
 
 def run(
@@ -154,13 +120,11 @@ def replay(
     records: bool = True,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Simulate a scenario on an export's own calls (its days, its arrival times).
-
-    ``history`` is the export (read, cleaned and categorized as for fitting) or a
-    :class:`~sim.fit.replay.Replay` already loaded; ``on_scene`` keeps each call's recorded
-    time on scene where the export has one.
-    """
-    from sim.fit.replay import Replay, load_replay, replay_scenario
+    """Simulate a scenario on an export's own calls (its days, its arrival times; days
+    missing from it are not counted as staffed). ``history`` is the export or a loaded
+    :class:`~sim.fit.replay.Replay`; ``on_scene`` keeps each call's recorded time on scene
+    where the export has one."""
+    from sim.fit.replay import Replay, load_replay, replay_scenario, without_gap_days
     from sim.pipeline import Arm, KeepRecords
     from sim.pipeline import run as run_pipeline
 
@@ -170,10 +134,10 @@ def replay(
     scn = replay_scenario(scn, history)
     arm = Arm("replay", scn, history.source(on_scene), (KeepRecords(),) if records else ())
     with executor_for([arm], workers, dask) as executor:
-        return run_pipeline(
+        return without_gap_days(scn, history, run_pipeline(
             scn, executor, calls=arm.calls, collect=arm.collect,
             on_replication=_counter(arm.replications, progress),
-        )  # fmt: skip
+        ))  # fmt: skip
 
 
 def sweep(
@@ -252,29 +216,72 @@ def optimize(
     targets: Sequence[str | Target],
     *,
     blocks: Blocks | None = None,
+    min_shift_hours: int | None = None,
+    max_shift_hours: int | None = None,
     max_units: int = 50,
+    strict: bool = False,
     replications: int | None = None,
     seed: int | None = None,
     days: float | None = None,
     workers: int | None = None,
     dask: str | None = None,
     log: Callable[[str], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> OptimizeResult:
-    """Least-cost shifts for ``team`` by block that meet every target (e.g. ``'x.p90<=20'``)."""
-    from sim.optimize import check_inputs, parse_target
+    """Least-cost shifts for ``team`` that meet every target (e.g. ``'x.p90<=20'``).
+
+    A plan is whole shifts from ``min_shift_hours`` to ``max_shift_hours`` long (default 8
+    to 12, in whole blocks) starting on ``blocks`` boundaries; ``strict`` asks every
+    target's 95% interval, not only its estimate, to clear the bound.
+    """
+    from sim.optimize import Blocks, ShiftRules, check_inputs, parse_target
     from sim.optimize import optimize as search
     from sim.pipeline import Arm
 
     scn = with_settings(scenario, replications, seed, days)
     parsed = [parse_target(t) if isinstance(t, str) else t for t in targets]
     check_inputs(scn, team, parsed)
+    rules = ShiftRules.default(blocks or Blocks(), min_shift_hours, max_shift_hours)
     with executor_for([Arm(team, scn)], workers, dask, open_ended=True) as executor:
-        return search(scn, team, parsed, executor, blocks=blocks, max_units=max_units, log=log)
+        return search(scn, team, parsed, executor, rules=rules, max_units=max_units,
+                      strict=strict, log=log, on_outcome=_counter(None, progress))  # fmt: skip
+
+
+def sensitivity(
+    scenario: Scenario | PathLike,
+    *,
+    program: Program | PathLike | None = None,
+    teams: Sequence[str] = (),
+    ranges: Sequence[Range | str] = (),
+    spread: float = 0.2,
+    replications: int | None = None,
+    seed: int | None = None,
+    days: float | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    progress: Progress | None = None,
+) -> SensitivityResult:
+    """Which uncertain input moves the plan most: each at the ends of its range (±``spread``,
+    or ``ranges`` such as ``"calls=0.7,1.3"``) against the scenario as written, paired by
+    common random numbers. ``program`` is applied to the scenario (a city); without it the
+    scenario's ``teams`` (by default those of role community or clinician) are the program.
+    """
+    from sim.sensitivity import plan_sensitivity, run_plan
+    from sim.sensitivity import ranges as input_ranges
+
+    scn = with_settings(scenario, replications, seed, days)
+    prog = load_program(program) if isinstance(program, str | Path) else program
+    plan = plan_sensitivity(scn, input_ranges(ranges, spread), program=prog, teams=teams)
+    arms = list(plan.arms.values())
+    total = sum(a.replications for a in arms)
+    with executor_for(arms, workers, dask) as executor:
+        return run_plan(plan, executor, on_outcome=_counter(total, progress))
 
 
 def report(
     source: Scenario | PathLike,
     *,
+    sensitivity: SensitivityResult | PathLike | None = None,
     replications: int | None = None,
     seed: int | None = None,
     days: float | None = None,
@@ -286,28 +293,35 @@ def report(
 
     A scenario with a program team is also run without it and with the team on other hours
     (:func:`sim.compare.planned.run_planned`), all in one batch with the same seed.
+    ``sensitivity`` (the result of :func:`sensitivity` on the same scenario, or the path of
+    its JSON) adds its finding to the summary and its tornado charts: read, not run here, so a
+    report stays as quick as its own runs.
     """
     from sim.compare.planned import planned_arms, run_planned
-    from sim.report.html import REPORT_COLLECTORS, report_for_planned, report_for_results
+    from sim.report.html import (
+        REPORT_COLLECTORS,
+        RESULTS,
+        report_for_planned,
+        report_for_results,
+    )
 
-    if not isinstance(source, Scenario) and Path(source).suffix.lower() == ".json":
+    if not isinstance(source, Scenario) and Path(source).suffix.lower() in RESULTS:
         given = [f"--{n}" for n, v in (("replications", replications), ("seed", seed),
-                                       ("days", days)) if v is not None]  # fmt: skip
-        if given:
-            raise SimError(
-                f"{', '.join(given)} cannot change results that have already been run",
-                where=str(source),
-                hint="rerun the command that wrote the JSON with the new settings, or give "
-                "the scenario TOML",
-            )
-        return report_for_results(Path(source))
+                                       ("days", days), ("sensitivity", sensitivity))
+                 if v is not None]  # fmt: skip
+        return report_for_results(Path(source), given=given)
     scn = with_settings(source, replications, seed, days)
+    analysis = None
+    if sensitivity is not None:
+        from sim.report.sensitivity import sensitivity_of
+
+        analysis = sensitivity_of(scn, sensitivity)
     arms = planned_arms(scn, REPORT_COLLECTORS)
     total = sum(a.replications for a in arms)
     with executor_for(arms, workers, dask) as executor:
         planned = run_planned(scn, executor, collect=REPORT_COLLECTORS,
                               on_outcome=_counter(total, progress))  # fmt: skip
-    return report_for_planned(planned)
+    return report_for_planned(planned, analysis)
 
 
 def backtest(
@@ -372,6 +386,7 @@ __all__ = [
     "replay",
     "report",
     "run",
+    "sensitivity",
     "sweep",
     "with_settings",
 ]

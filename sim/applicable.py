@@ -37,6 +37,29 @@ def reason_for(reasons: Mapping[str, str], path: str) -> str | None:
     return None
 
 
+def empty_intervals(document: Any, reasons: dict[str, str], replications: int) -> None:
+    """Add to ``reasons`` why each interval left empty in ``document`` (a key ending in
+    ``ci95`` holding null) has none, unless a reason already explains it: one replication, or
+    a figure known in fewer than two replications."""
+    why = (
+        "one replication: no interval across replications"
+        if replications < 2
+        else "known in fewer than two replications: no interval"
+    )
+    _empty(document, "", reasons, why)
+
+
+def _empty(node: Any, path: str, reasons: dict[str, str], why: str) -> None:
+    if not isinstance(node, Mapping):
+        return
+    for key, value in node.items():
+        at = f"{path}.{key}" if path else str(key)
+        if isinstance(value, Mapping):
+            _empty(value, at, reasons, why)
+        elif value is None and str(key).endswith("ci95") and reason_for(reasons, at) is None:
+            reasons[at] = why
+
+
 def unexplained(document: Any) -> list[str]:
     """Dotted paths of the figures in a JSON-like document that break the rule above.
 
@@ -92,4 +115,4 @@ def _explained(path: str, scopes: list[tuple[str, Mapping[str, str]]]) -> bool:
     return False
 
 
-__all__ = ["KEY", "NA", "OPTIONAL", "reason_for", "unexplained"]
+__all__ = ["KEY", "NA", "OPTIONAL", "empty_intervals", "reason_for", "unexplained"]

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.applicable import reason_for
+from sim.applicable import empty_intervals
 from sim.estimates import NON_NEGATIVE, SHARE, Bounds, t_interval
 from sim.scenario import Scenario
 from sim.summary import Summary, TimeStat
@@ -153,24 +153,8 @@ def not_applicable(s: Summary) -> dict[str, str]:
         times("eligible.response_min", s.eligible.response_min, "no eligible call was served")
         if s.eligible.within_target is None:
             out["eligible.within_target"] = "not every eligible call type has a target"
-    _intervals(s.model_dump(), "", out, s.replications)
+    empty_intervals(s.model_dump(), out, s.replications)
     return out
-
-
-def _intervals(node: Any, path: str, out: dict[str, str], replications: int) -> None:
-    """Reasons for the intervals left empty (a figure known in fewer than two replications)."""
-    if not isinstance(node, dict):
-        return
-    for key, value in node.items():
-        at = f"{path}.{key}" if path else key
-        if isinstance(value, dict):
-            _intervals(value, at, out, replications)
-        elif value is None and key.endswith("ci95") and reason_for(out, at) is None:
-            out[at] = (
-                "one replication: no interval across replications"
-                if replications < 2
-                else "known in fewer than two replications: no interval"
-            )
 
 
 def _call_type(out: dict[str, str], at: str, c: Any, times: Any) -> None:

@@ -40,6 +40,8 @@ type                   range                      what for
 ``Count``              0 … 10,000,000,000 (whole) counts of rows or calls
 ``Workers``            1 … 1,000 (whole)          worker processes
 ``BLOCK_HOURS``        1 … 24 (whole)             an optimizer's shift block (a divisor of 24)
+``SHIFT_HOURS``        1 … 24 (whole)             an optimizer's shortest and longest shift
+``SPREAD``             above 0 … 0.99             ``sim sensitivity --spread`` (±20% is 0.2)
 =====================  =========================  ==========================================
 
 A distribution (:mod:`sim.dists`) is checked further as a whole: its mean is at most a week
@@ -175,6 +177,8 @@ SPEED_KMH = Kind("a speed in km/h", 0, 300, above=True)
 COUNT = Kind("a count", 0, 10_000_000_000, whole=True)
 WORKERS = Kind("workers", 1, 1000, whole=True)
 BLOCK_HOURS = Kind("hours in a shift block", 1, 24, whole=True, note="a divisor of 24")
+SHIFT_HOURS = Kind("hours in a shift", 1, 24, whole=True)
+SPREAD = Kind("a sensitivity spread (± a share of each input)", 0, 0.99, above=True)
 
 Days = Annotated[float, BeforeValidator(DAYS)]
 WarmupDays = Annotated[float, BeforeValidator(WARMUP_DAYS)]

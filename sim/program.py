@@ -38,7 +38,7 @@ of truth).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -269,30 +269,39 @@ def _removable(scn: Scenario, team: str) -> bool:
 
 
 def without_team(scn: Scenario, team: str) -> Scenario:
-    """The scenario as it would be without ``team``: its options, co-responses, backups and
+    """The scenario as it would be without ``team`` (see :func:`without_teams`)."""
+    return without_teams(scn, [team])
+
+
+def without_teams(scn: Scenario, teams: Collection[str]) -> Scenario:
+    """The scenario as it would be without ``teams``: their options, co-responses, backups and
     transports taken out of every call type (the counterfactual a program is measured
-    against). A call type that only this team answers cannot be without it: an error."""
+    against). A call type that only these teams answer cannot be without them: an error."""
     data = to_dict(scn)
-    del data["teams"][team]
+    gone = ", ".join(f"'{t}'" for t in teams)
+    for team in teams:
+        del data["teams"][team]
     for name, ct in data["call_types"].items():
-        chain = [o for o in ct["response"] if o["team"] != team]
+        chain = [o for o in ct["response"] if o["team"] not in teams]
         if not chain:
             raise ScenarioError(
-                f"call type '{name}' is answered only by team '{team}'",
+                f"call type '{name}' is answered only by team {gone}",
                 where=scn.scenario.name,
                 hint="give it another team in its response chain to compare without the program",
             )
         for option in chain:
-            if option.get("co_responder", {}).get("team") == team:
+            if option.get("co_responder", {}).get("team") in teams:
                 del option["co_responder"]
         chain[-1].pop("max_wait_min", None)  # the last option waits as long as it takes
         ct["response"] = chain
-        ct["on_scene_min"].pop(team, None)
-        ct.get("transport", {}).pop(team, None)
-        if ct.get("backup", {}).get("team") == team:
+        ct["on_scene_min"] = {t: d for t, d in ct["on_scene_min"].items() if t not in teams}
+        if "transport" in ct:
+            ct["transport"] = {t: d for t, d in ct["transport"].items() if t not in teams}
+        if ct.get("backup", {}).get("team") in teams:
             del ct["backup"]
-    data["scenario"]["name"] = f"{scn.scenario.name} without {team}"
-    return from_dict(data, source=f"{scn.scenario.name} without team '{team}'")
+    label = gone.replace("'", "")
+    data["scenario"]["name"] = f"{scn.scenario.name} without {label}"
+    return from_dict(data, source=f"{scn.scenario.name} without team {gone}")
 
 
 def _record(settings: dict[str, Any], program: Program) -> None:
@@ -349,4 +358,5 @@ __all__ = [
     "program_from_dict",
     "program_team",
     "without_team",
+    "without_teams",
 ]

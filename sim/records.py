@@ -12,6 +12,7 @@ derives from these; the model itself never averages anything.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from sim.scenario import DAY_NAMES
 
 if TYPE_CHECKING:  # pandas is imported where frames are made: a run need not load it
     import pandas as pd
@@ -112,11 +115,28 @@ class Records:
         t = self.columns["arrival"]
         return (t >= self.warmup) & (t < self.horizon)
 
-    def to_frame(self) -> pd.DataFrame:
-        """A pandas DataFrame with names instead of indexes, for ``--events`` output."""
+    def to_frame(self, start_date: datetime.date | None = None) -> pd.DataFrame:
+        """A pandas DataFrame with names instead of indexes, for ``--events`` output.
+
+        Besides the record's columns (minutes from Monday 00:00 of the first week): the
+        arrival's ``day`` (1 = the first simulated day) and ``clock`` ("Wed 07:32"), its
+        ``date`` when the scenario has a ``start_date``, and ``response`` (arrival → first
+        unit on scene, minutes; empty for calls never reached).
+        """
         import pandas as pd
 
         frame = pd.DataFrame({k: v for k, v in self.columns.items()})
+        arrival = self.columns["arrival"]
+        minute = np.floor(arrival).astype(np.int64)
+        day = minute // 1440
+        weekday = np.array([d.capitalize() for d in DAY_NAMES], dtype=object)[day % 7]
+        clock = [f"{w} {m // 60 % 24:02d}:{m % 60:02d}" for w, m in zip(weekday, minute,
+                                                                          strict=True)]  # fmt: skip
+        when = {"day": day + 1, "clock": clock}
+        if start_date is not None:
+            when["date"] = pd.Timestamp(start_date) + pd.to_timedelta(arrival, unit="min")
+        response = self.columns["on_scene"] - arrival
+        reached = np.isfinite(response) & (self.columns["state"] == State.SERVED)
         names = np.array((*self.call_types, ""), dtype=object)
         teams = np.array((*self.teams, ""), dtype=object)
         frame["call_type"] = names[self.columns["call_type"]]
@@ -127,33 +147,49 @@ class Records:
             frame["co_team"] = teams[self.columns["co_team"]]
         frame.insert(0, "replication", self.replication)
         frame.insert(1, "call", np.arange(len(self)))
+        for i, (name, values) in enumerate(when.items()):
+            frame.insert(2 + i, name, values)
+        after = list(frame.columns).index("on_scene") + 1
+        frame.insert(after, "response", np.where(reached, response, np.nan))
         return frame
 
 
-EVENT_SUFFIXES = (".csv", ".parquet")
+EVENT_FORMATS = (".csv", ".parquet")
 
 
 def check_events_path(path: Path) -> None:
-    """Fail before any work if ``--events`` names a format it cannot write, or a bad place."""
+    """Refuse, before anything runs, a file ``write_events`` cannot write (one line)."""
+    import importlib.util
+
     from sim.errors import OutputError
     from sim.output import check_writable
 
-    if path.suffix.lower() not in EVENT_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix not in EVENT_FORMATS:
         raise OutputError(
-            f"cannot write records as '{path.suffix or 'a file without a suffix'}'",
-            where=str(path),
-            hint="end the name in .csv or .parquet",
+            f"cannot write events as '{suffix or 'no extension'}'",
+            where=f"--events {path}",
+            hint="name the file .csv or .parquet",
+        )
+    engines = ("pyarrow", "fastparquet")
+    if suffix == ".parquet" and not any(importlib.util.find_spec(e) for e in engines):
+        raise OutputError(
+            "writing Parquet needs pyarrow, which is not installed",
+            where=f"--events {path}",
+            hint="pip install pyarrow, or name the file .csv",
         )
     check_writable(path)
 
 
-def events_writer(records: list[Records], path: Path) -> Callable[[Path], object]:
+def events_writer(
+    records: list[Records], path: Path, start_date: datetime.date | None = None
+) -> Callable[[Path], object]:
     """A writer of every call's record as CSV or Parquet (by the suffix of ``path``)."""
 
     def write(target: Path) -> None:
         import pandas as pd
 
-        frame = pd.concat([r.to_frame() for r in records], ignore_index=True)
+        frame = pd.concat([r.to_frame(start_date) for r in records], ignore_index=True)
         if path.suffix.lower() == ".parquet":
             frame.to_parquet(target, index=False)
         else:
@@ -162,9 +198,11 @@ def events_writer(records: list[Records], path: Path) -> Callable[[Path], object
     return write
 
 
-def write_events(records: list[Records], path: Path) -> None:
+def write_events(
+    records: list[Records], path: Path, start_date: datetime.date | None = None
+) -> None:
     """Write every call's record as CSV or Parquet (by suffix), atomically."""
     from sim.output import write_files
 
     check_events_path(path)
-    write_files([(path, events_writer(records, path))])
+    write_files([(path, events_writer(records, path, start_date))])

@@ -12,6 +12,8 @@ import datetime
 import difflib
 import math
 import re
+import types
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -540,7 +542,12 @@ def validation_line(err: ValidationError) -> tuple[str, str]:
     where, msg = _loc(tuple(first["loc"])), str(first["msg"])
     msg = msg.removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
-        msg = "unknown key; check the spelling against the scenario format in README.md"
+        near = nearest_keys(err.title, tuple(first["loc"]))
+        msg = (
+            f"unknown key; did you mean {' or '.join(repr(k) for k in near)}?"
+            if near
+            else "unknown key; check the spelling against the scenario format in README.md"
+        )
     elif first["type"] == "missing":
         msg = "required key is missing"
     elif first["type"] == "too_long" and isinstance(first.get("ctx"), dict):
@@ -550,6 +557,52 @@ def validation_line(err: ValidationError) -> tuple[str, str]:
     if not where and re.match(r"^[\w.]+: ", msg):
         where, msg = msg.split(": ", 1)
     return where, msg
+
+
+def nearest_keys(model_name: str, loc: tuple[int | str, ...]) -> list[str]:
+    """The keys allowed beside an unknown one (the last part of ``loc``) nearest to it in
+    spelling, found by walking the scenario's models along ``loc``; [] when not found."""
+    node: Any = Scenario if model_name == "Scenario" else None
+    for part in loc[:-1]:
+        node = _unwrap(node)
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            fields = {(f.alias or k): f for k, f in node.model_fields.items()}
+            info = fields.get(str(part))
+            node = info.annotation if info is not None else None
+            continue
+        origin, args = typing.get_origin(node), typing.get_args(node)
+        if origin is dict:
+            node = args[1]  # the part is a key: its value's type
+        elif origin in (tuple, list):
+            node = args[0]  # the part is an index
+        elif args:  # a union: the member a discriminator tag names, or its one model
+            node = _member(args, part)
+        else:
+            return []
+    node = _unwrap(node)
+    if isinstance(node, type) and issubclass(node, BaseModel):
+        keys = [f.alias or k for k, f in node.model_fields.items()]
+        return difflib.get_close_matches(str(loc[-1]), keys, n=2, cutoff=0.6)
+    return []
+
+
+def _unwrap(node: Any) -> Any:
+    while typing.get_origin(node) is Annotated:
+        node = typing.get_args(node)[0]
+    args = [a for a in typing.get_args(node) if a is not type(None)]
+    if typing.get_origin(node) in (typing.Union, types.UnionType) and len(args) == 1:
+        return _unwrap(args[0])  # X | None
+    return node
+
+
+def _member(args: tuple[Any, ...], part: int | str) -> Any:
+    """The union member whose ``dist`` tag is ``part`` (a distribution), or its one model."""
+    models = [m for m in map(_unwrap, args) if isinstance(m, type) and issubclass(m, BaseModel)]
+    for m in models:
+        tag = m.model_fields.get("dist")
+        if tag is not None and part in typing.get_args(tag.annotation):
+            return m
+    return models[0] if len(models) == 1 else None
 
 
 def from_dict(data: Mapping[str, Any], source: str = "<scenario>") -> Scenario:

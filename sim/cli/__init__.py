@@ -8,22 +8,48 @@ import what they need inside their bodies, so ``sim --help`` starts fast.
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
-from sim.cli import backtest, compare, fit, optimize, program, run, sweep
+from sim.cli import backtest, compare, fit, optimize, program, run, sensitivity, sweep
 from sim.errors import printable
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     help="Simulate 911 dispatch to plan community responder programs.",
 )
 for _command in (run.run, run.check, compare.compare, compare.report, sweep.sweep, fit.fit,
-                 backtest.backtest, optimize.optimize):  # fmt: skip
-    app.command()(_command)
+                 backtest.backtest, optimize.optimize, sensitivity.sensitivity):  # fmt: skip
+    # The whole first line of the docstring in `sim --help`, never cut short with "…".
+    app.command(short_help=(_command.__doc__ or "").strip().splitlines()[0])(_command)
 app.add_typer(program.program_app, name="program")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from sim import __version__
+
+        typer.echo(f"sim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Print the version of sim and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Simulate 911 dispatch to plan community responder programs."""
 
 
 def main(argv: list[str] | None = None) -> int:

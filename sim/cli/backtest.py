@@ -26,16 +26,26 @@ from sim.cli.common import (
 def backtest(
     scenario: ScenarioPath,
     calls: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="The export it was fitted from.")
+        Path,
+        typer.Argument(
+            metavar="CALLS.csv", exists=True, dir_okay=False, help="The export it was fitted from."
+        ),
     ],
     mapping: MappingPath = None,
     taxonomy: TaxonomyPath = None,
     replications: Replications = None,
-    start: Annotated[datetime | None, typer.Option(help="First day compared (YYYY-MM-DD).")] = None,
-    end: Annotated[datetime | None, typer.Option(help="Day after the last compared.")] = None,
+    start: Annotated[
+        datetime | None, typer.Option(metavar="YYYY-MM-DD", help="First day compared (YYYY-MM-DD).")
+    ] = None,
+    end: Annotated[
+        datetime | None, typer.Option(metavar="YYYY-MM-DD", help="Day after the last compared.")
+    ] = None,
     json_out: JsonOut = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Also write the HTML report here.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="REPORT.html", help="Also write the HTML report here."
+        ),
     ] = None,
     workers: Workers = None,
     dask: DaskAddress = None,

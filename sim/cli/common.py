@@ -14,18 +14,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sim.errors import SimError
+from sim.errors import SimError, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 
-def policy(kind: str, **changes: Any) -> Callable[[Any], Any]:
+def policy(kind: str, **changes: Any) -> Callable[..., Any]:
     """A Typer callback checking an option's value by the number policy (sim/numbers.py):
-    ``policy("DAYS")``, ``policy("UNITS", low=1, what="police units")``. Imported when an
-    option is given, so ``sim --help`` stays fast."""
+    ``policy("DAYS")``, ``policy("UNITS", low=1, what="police units")``. A bad value is one
+    line and exit code 2, like any user error (not Typer's usage box). Imported when an option
+    is given, so ``sim --help`` stays fast."""
 
-    def check(value: Any) -> Any:
+    def check(param: typer.CallbackParam, value: Any) -> Any:
         if value is None:
             return None
         from sim import numbers
@@ -34,44 +36,71 @@ def policy(kind: str, **changes: Any) -> Callable[[Any], Any]:
         try:
             return (rule.but(**changes) if changes else rule)(value)
         except ValueError as err:
-            raise typer.BadParameter(str(err)) from None
+            option = max(param.opts, key=len) if param.opts else str(param.name)
+            typer.echo(f"error: {option}: {printable(str(err))}", err=True)
+            raise typer.Exit(2) from None
 
     return check
 
 
 ScenarioPath = Annotated[
     Path,
-    typer.Argument(exists=True, dir_okay=False, readable=True, help="Scenario TOML file."),
-]
+    typer.Argument(
+        exists=True, dir_okay=False, readable=True, metavar="SCENARIO.toml",
+        help="Scenario TOML file.",
+    ),
+]  # fmt: skip
 Replications = Annotated[
-    int | None, typer.Option(callback=policy("REPLICATIONS"), help="Override replications.")
+    int | None,
+    typer.Option(callback=policy("REPLICATIONS"), metavar="N", help="Override replications."),
 ]
-Seed = Annotated[int | None, typer.Option(callback=policy("SEED"), help="Override the seed.")]
+Seed = Annotated[
+    int | None, typer.Option(callback=policy("SEED"), metavar="N", help="Override the seed.")
+]
 Days = Annotated[
-    float | None, typer.Option(callback=policy("DAYS"), help="Override days (incl. warm-up).")
+    float | None,
+    typer.Option(callback=policy("DAYS"), metavar="DAYS", help="Override days (incl. warm-up)."),
 ]
+WarmupDays = Annotated[
+    float | None,
+    typer.Option(
+        callback=policy("WARMUP_DAYS"), metavar="DAYS",
+        help="Override the warm-up days (not measured).",
+    ),
+]  # fmt: skip
 Workers = Annotated[
     int | None,
     typer.Option(
         callback=policy("WORKERS"),
+        metavar="N",
         help="Workers: this process and N-1 local worker processes (default: one per core "
         "when the run is large enough to repay starting them, else 1: this process alone).",
     ),
 ]
 DaskAddress = Annotated[
     str | None,
-    typer.Option(help="Run on Dask: 'local' starts a LocalCluster, or tcp://HOST:8786."),
+    typer.Option(
+        metavar="ADDRESS",
+        help="Run on Dask: 'local' starts a LocalCluster, or tcp://HOST:8786.",
+    ),
 ]
 MappingPath = Annotated[
     Path | None,
-    typer.Option(exists=True, dir_okay=False, help="Column mapping TOML (else a preset)."),
-]
+    typer.Option(
+        exists=True, dir_okay=False, metavar="MAPPING.toml",
+        help="Column mapping TOML (else a preset detected from the header; see README, "
+        "'The mapping format').",
+    ),
+]  # fmt: skip
 TaxonomyPath = Annotated[
     Path | None,
-    typer.Option(exists=True, dir_okay=False, help="Call-type taxonomy TOML."),
+    typer.Option(
+        exists=True, dir_okay=False, metavar="TAXONOMY.toml", help="Call-type taxonomy TOML."
+    ),
 ]
 JsonOut = Annotated[
-    str | None, typer.Option("--json", help="Write the JSON summary to PATH, or - for stdout.")
+    str | None,
+    typer.Option("--json", metavar="PATH", help="Write the JSON to PATH, or - for stdout."),
 ]
 
 
@@ -100,14 +129,29 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+class Bar:
+    """A progress bar's handle: ``bar(done, total)`` moves it (``total`` None: a count
+    without an end), ``bar.say(line)`` prints a line above it."""
+
+    def __init__(self, progress: Progress, task: TaskID) -> None:
+        self.progress, self.task = progress, task
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        self.progress.update(self.task, completed=done, total=total)
+
+    def say(self, line: str) -> None:
+        self.progress.console.print(line, highlight=False)
+
+
 @contextlib.contextmanager
-def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr, shown only on a terminal; yields ``update(done, total)``."""
+def progress_bar(description: str) -> Iterator[Bar]:
+    """A progress bar on stderr, shown only on a terminal (pulsing until a total is known)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
         TextColumn,
+        TimeElapsedColumn,
         TimeRemainingColumn,
     )
 
@@ -116,17 +160,13 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=console,
         transient=True,
         disable=not console.is_terminal,
     ) as progress:
-        task = progress.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield update
+        yield Bar(progress, progress.add_task(description, total=None))
 
 
 def check_outputs(*paths: Path | str | None) -> None:
@@ -139,6 +179,7 @@ def check_outputs(*paths: Path | str | None) -> None:
 
 
 __all__ = [
+    "Bar",
     "DaskAddress",
     "Days",
     "JsonOut",
@@ -147,6 +188,7 @@ __all__ = [
     "ScenarioPath",
     "Seed",
     "TaxonomyPath",
+    "WarmupDays",
     "Workers",
     "check_outputs",
     "err_console",

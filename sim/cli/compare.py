@@ -24,21 +24,38 @@ from sim.errors import SimError
 def compare(
     cities: Annotated[
         list[Path],
-        typer.Argument(exists=True, dir_okay=False, readable=True, help="City scenario files."),
+        typer.Argument(
+            metavar="CITY.toml",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="City scenario files.",
+        ),
     ],
     program: Annotated[
         Path,
-        typer.Option(exists=True, dir_okay=False, readable=True, help="Program template TOML."),
+        typer.Option(
+            metavar="PROGRAM.toml",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="Program template TOML.",
+        ),
     ],
     replications: Replications = None,
     seed: Seed = None,
     days: Days = None,
     csv_out: Annotated[
-        str | None, typer.Option("--csv", help="Write one row per city to PATH, or - for stdout.")
+        str | None,
+        typer.Option(
+            "--csv", metavar="PATH", help="Write one row per city to PATH, or - for stdout."
+        ),
     ] = None,
     json_out: Annotated[
         str | None,
-        typer.Option("--json", help="Write the comparison JSON to PATH, or - for stdout."),
+        typer.Option(
+            "--json", metavar="PATH", help="Write the comparison JSON to PATH, or - for stdout."
+        ),
     ] = None,
     workers: Workers = None,
     dask: DaskAddress = None,
@@ -75,13 +92,28 @@ def report(
     source: Annotated[
         Path,
         typer.Argument(
+            metavar="SCENARIO.toml|RESULTS.json",
             exists=True,
             dir_okay=False,
             readable=True,
-            help="Scenario TOML (runs it) or results JSON (run, compare, sweep or backtest).",
+            help="Scenario TOML (runs it) or results JSON (run, compare, sweep, backtest or "
+            "sensitivity).",
         ),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="REPORT.html", help="The HTML file to write.")
+    ],
+    sensitivity: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="SENSITIVITY.json",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="The JSON of sim sensitivity on the same scenario: its finding becomes the "
+            "summary's biggest uncertainty and its tornado charts a section (read, not run).",
+        ),
+    ] = None,
     replications: Replications = None,
     seed: Seed = None,
     days: Days = None,
@@ -94,9 +126,11 @@ def report(
 
     with user_errors():
         check_outputs(output)
-        with progress_bar("replications") as progress:
-            html = api.report(source, replications=replications, seed=seed, days=days,
-                              workers=workers, dask=dask, progress=progress)  # fmt: skip
+        results = source.suffix.lower() == ".json"
+        with progress_bar("building the report" if results else "replications") as progress:
+            html = api.report(source, sensitivity=sensitivity, replications=replications,
+                              seed=seed, days=days, workers=workers, dask=dask,
+                              progress=progress)  # fmt: skip
         write_text(output, html)
         typer.echo(f"wrote {output}")
 

@@ -17,10 +17,22 @@ def program_apply(
     city: ScenarioPath,
     program: Annotated[
         Path,
-        typer.Argument(exists=True, dir_okay=False, readable=True, help="Program template TOML."),
+        typer.Argument(
+            metavar="PROGRAM.toml",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="Program template TOML.",
+        ),
     ],
     output: Annotated[
-        str, typer.Option("--output", "-o", help="Planned city TOML to write, or - for stdout.")
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PLANNED.toml",
+            help="Planned city TOML to write, or - for stdout.",
+        ),
     ],
 ) -> None:
     """Write the city with the program applied, comments kept, ready for sweep and optimize."""

@@ -14,6 +14,7 @@ from sim.cli.common import (
     Replications,
     ScenarioPath,
     Seed,
+    WarmupDays,
     Workers,
     check_outputs,
     progress_bar,
@@ -24,7 +25,12 @@ from sim.errors import SimError
 
 ReplayPath = Annotated[
     Path | None,
-    typer.Option(exists=True, dir_okay=False, help="Replay the calls of this CFS export."),
+    typer.Option(
+        metavar="CALLS.csv",
+        exists=True,
+        dir_okay=False,
+        help="Replay the calls of this CFS export.",
+    ),
 ]
 
 
@@ -33,9 +39,14 @@ def run(
     replications: Replications = None,
     seed: Seed = None,
     days: Days = None,
+    warmup_days: WarmupDays = None,
     json_out: JsonOut = None,
     events: Annotated[
-        Path | None, typer.Option(help="Write every call's record to PATH (.csv or .parquet).")
+        Path | None,
+        typer.Option(
+            metavar="EVENTS.csv|.parquet",
+            help="Write every call's record to PATH (.csv or .parquet).",
+        ),
     ] = None,
     replay: ReplayPath = None,
     replay_on_scene: Annotated[
@@ -43,11 +54,21 @@ def run(
     ] = False,
     mapping: Annotated[
         Path | None,
-        typer.Option(exists=True, dir_okay=False, help="Column mapping TOML for --replay."),
+        typer.Option(
+            metavar="MAPPING.toml",
+            exists=True,
+            dir_okay=False,
+            help="Column mapping TOML for --replay.",
+        ),
     ] = None,
     taxonomy: Annotated[
         Path | None,
-        typer.Option(exists=True, dir_okay=False, help="Call-type taxonomy TOML for --replay."),
+        typer.Option(
+            metavar="TAXONOMY.toml",
+            exists=True,
+            dir_okay=False,
+            help="Call-type taxonomy TOML for --replay.",
+        ),
     ] = None,
     workers: Workers = None,
     dask: DaskAddress = None,
@@ -56,8 +77,8 @@ def run(
     from sim import api
 
     with user_errors():
-        scn = api.with_settings(scenario, replications, seed, days)
-        check_outputs(json_out)
+        scn = api.with_settings(scenario, replications, seed, days, warmup_days)
+        check_outputs(events, json_out)
         if events is not None:
             from sim.records import check_events_path
 
@@ -71,6 +92,8 @@ def run(
 
                 history = load_replay(scn, replay, mapping, taxonomy)
                 typer.echo(history.note(), err=True)
+                if replay_on_scene:
+                    typer.echo(f"note: {history.on_scene_note()}", err=True)
                 result = api.replay(
                     scn, history, on_scene=replay_on_scene, workers=workers, dask=dask,
                     records=keep, progress=progress,
@@ -81,9 +104,10 @@ def run(
         from sim.records import events_writer
 
         write_files(
-            ([(events, events_writer(result.replication_records, events))] if events else [])
+            ([(events, events_writer(result.replication_records, events,
+                                     scn.scenario.start_date))] if events else [])
             + ([(json_out, result.summary.model_dump_json(indent=2))] if json_out else [])
-        )
+        )  # fmt: skip
         if json_out != "-":
             from sim.report.tables import render_summary
 

@@ -26,6 +26,7 @@ def sweep(
         list[str] | None,
         typer.Option(
             "--vary",
+            metavar="PATH=VALUES",
             help="PATH=VALUES, e.g. teams.community.shifts.0.units=1..6, =1,2,4 or "
             "=0.5..2.0:0.5; several make a grid.",
         ),
@@ -34,18 +35,25 @@ def sweep(
         Path | None,
         typer.Option(
             "--file",
+            metavar="SWEEP.toml",
             exists=True,
             dir_okay=False,
             help="Sweep file (TOML): a grid, or a list of named variants.",
         ),
     ] = None,
     baseline: Annotated[
-        str | None, typer.Option(help="Variant the others are compared with (default: first).")
+        str | None,
+        typer.Option(
+            metavar="VARIANT", help="Variant the others are compared with (default: first)."
+        ),
     ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", help="Results: .csv or .parquet (plus .json beside), or .json."
+            "--out",
+            "-o",
+            metavar="RESULTS",
+            help="Results: .csv or .parquet (plus .json beside), or .json.",
         ),
     ] = None,
     resume: Annotated[
@@ -62,13 +70,16 @@ def sweep(
     ] = False,
     frontier: Annotated[
         str | None,
-        typer.Option(help="Service measure for the Pareto front, e.g. response_min.p90."),
+        typer.Option(
+            metavar="MEASURE", help="Service measure for the Pareto front, e.g. response_min.p90."
+        ),
     ] = None,
     plot: Annotated[
         Path | None,
         typer.Option(
+            metavar="PLOT.png",
             help="Write the Pareto front as a PNG (against --frontier, by default response "
-            "to community-eligible calls, else to all calls)."
+            "to community-eligible calls, else to all calls).",
         ),
     ] = None,
 ) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +33,8 @@ from sim.data import (
 from sim.data.ingest import Provenance as IngestProvenance
 from sim.errors import DataError
 from sim.fit.arrivals import ArrivalFit, Window, data_window, fit_arrivals
+from sim.fit.assumed import availability_note
+from sim.fit.borrow import Borrowed
 from sim.fit.durations import (
     MIN_EMPIRICAL,
     MIN_FIT,
@@ -69,30 +71,6 @@ RAW_TYPES = 10
 STAFFING_BETA = 1.0
 """Square-root staffing β for the baseline: about 1 call in 4 waits at the peak (Halfin–Whitt)."""
 FITTED_WITH = "sim fit 0.1 (sim.fit)"
-
-
-@dataclass(frozen=True)
-class Borrowed:
-    """Durations taken from elsewhere for an export that lacks them, with their citation."""
-
-    on_scene: Mapping[str, dict[str, Any]]
-    travel: dict[str, Any] | None = None
-    dispatch_delay: Mapping[str, dict[str, Any]] = field(default_factory=dict)
-    citation: str = ""
-    source: str = "the borrowed times"
-    """What to call the lender in an error (e.g. the scenario file's name)."""
-    default_note: str = "its call-weighted mix of all call types"
-    """What the ``"default"`` entry (used for categories the lender lacks) is."""
-
-    def lookup(
-        self, table: Mapping[str, dict[str, Any]], c: str
-    ) -> tuple[dict[str, Any], bool] | None:
-        """(spec, whether it is the lender's default) for category ``c``, or None."""
-        if c in table:
-            return dict(table[c]), False
-        if "default" in table:
-            return dict(table["default"]), True
-        return None
 
 
 @dataclass(frozen=True)
@@ -230,6 +208,11 @@ class _Fitter:
         self.iv["dispatch_delay_min"] = handling.minutes
         self.handling_method = handling.method
         self._other_work_on_scene()
+        on_scene = self.iv["on_scene_min"][self.public].notna().sum()
+        if self.borrowed is None and on_scene < MIN_EMPIRICAL:
+            from sim.fit.library import library
+
+            self.borrowed = library(options.role)  # the export shows no time on scene
 
     def _other_work_on_scene(self) -> None:
         """Other work's time on scene: its whole unit time less the team's mean travel.
@@ -344,6 +327,7 @@ class _Fitter:
         call_types: dict[str, Any] = {}
         reports: list[CategoryReport] = []
         notes: dict[str, list[str]] = {}
+        own = self.samples("on_scene_min")
         for c in self.categories:
             a = arrivals[c]
             scene = self._on_scene_spec(c, on_scene)
@@ -378,9 +362,12 @@ class _Fitter:
                     dispatch_delay=DurationReport.of(wait.fit) if wait.fit else None,
                     on_scene=DurationReport.of(scene.fit) if scene.fit else None,
                     on_scene_source=scene.source,
+                    on_scene_own=(len(own[c]), round(float(own[c].mean()), 3))
+                    if len(own[c]) else None,
                 )
             )  # fmt: skip
             notes[c] = [*self._ct_note(c, a, scene, wait), *ct_comments.get(c, ())]
+        assumed = self._assumed_officer_work(call_types, reports, notes)
         units, units_from = self._units(call_types, travel_spec)
         staffing: dict[str, Any] = {"units": units}
         if self.units_est is not None:
@@ -404,7 +391,12 @@ class _Fitter:
         warning = urgency_warning(self.table.loc[self.public], DEFAULT_PRIORITY)
         if warning:
             report.notes.append(warning)
+        extra_notes = []
+        if self.units_est is None and self.o.police_units is None:
+            extra_notes.append(availability_note(self.o.team))
+        report.notes += [*assumed, *extra_notes]
         extra = list(comments) + ([f"WARNING: {warning}"] if warning else [])
+        extra += [*(self.borrowed.lines if self.borrowed else ()), *extra_notes]
         if program is not None:
             scn = apply_program(scn, program, warn=report.notes.append)
             takes = ", ".join(eligible_categories(scn, program)) or "nothing"
@@ -415,6 +407,26 @@ class _Fitter:
         text = render_scenario(scn, header, notes)
         check_round_trip(text, scn)
         return FitResult(scn, text, report)
+
+    def _assumed_officer_work(
+        self, call_types: dict[str, Any], reports: list[CategoryReport],
+        notes: dict[str, list[str]],
+    ) -> list[str]:  # fmt: skip
+        """Officer-initiated work assumed for a police export that holds none and shows no
+        busy time (see :mod:`sim.fit.assumed`); the lines saying so."""
+        from sim.fit.assumed import NAME, officer_call_type
+
+        shows_busy = self.units_est is not None or self.o.police_units is not None
+        if (not self.o.assume_officer_work or self.o.role != "police" or shows_busy
+                or self.o.activity() != "separate" or NAME in call_types):  # fmt: skip
+            return []
+        level = self.priority(NAME)[0]
+        assert isinstance(level, int)  # other work comes after every call from the public
+        entry, report, lines = officer_call_type(call_types, self.o.team, level)
+        call_types[NAME] = entry
+        reports.append(report)
+        notes[NAME] = lines
+        return lines
 
     def _travel_spec(self, travel: DurationFit | None) -> tuple[dict[str, Any], str]:
         if travel is not None:

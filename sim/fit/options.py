@@ -77,6 +77,9 @@ class FitOptions(BaseModel):
     population: Population | None = None
     response_target_min: PositiveMinutes | None = None
     cap_quantile: CapQuantile | None = 0.995
+    assume_officer_work: bool = True
+    """For a police export that holds no officer-initiated work and shows no busy time, add
+    the durations library's assumed amount of it (sim.fit.assumed), marked as an assumption."""
 
     def activity(self) -> Literal["separate", "drop", "public"]:
         """How other activity is treated, ``include_officer_initiated`` taken into account."""

@@ -17,6 +17,10 @@ REPORT_MIN_CALLS = 5
 """A raw call type or agency name goes into the report only with at least this many calls."""
 REPORT_MAX_CHARS = 40
 """…and cut to this many characters: a rare free-text entry could identify a person."""
+MEAN_FLAG = 0.10
+"""A fitted mean further than this (relative) from the category's own data is flagged."""
+MIN_OWN = 5
+"""Fewest own times for the flag: fewer say little about the category's mean."""
 
 
 def _r(x: float | None) -> float | None:
@@ -68,6 +72,18 @@ class CategoryReport(BaseModel):
     dispatch_delay: DurationReport | None
     on_scene: DurationReport | None
     on_scene_source: str
+    on_scene_own: tuple[int, float] | None = None
+    """(n, mean) of the category's own times on scene, when it has any: a pooled or group
+    fit is compared with these, not with the pool's."""
+
+    def on_scene_off(self) -> float | None:
+        """How far the fitted mean is from the category's own data's (relative), or None."""
+        if self.on_scene is None:
+            return None
+        n, mean = self.on_scene_own or (self.on_scene.n, self.on_scene.data_mean)
+        if n < MIN_OWN or mean <= 0:
+            return None
+        return (self.on_scene.fitted_mean - mean) / mean
 
 
 class FitReport(BaseModel):
@@ -98,11 +114,15 @@ class FitReport(BaseModel):
     notes: list[str] = []
 
 
-def _dur(d: DurationReport | None) -> str:
+def _dur(d: DurationReport | None, own: tuple[int, float] | None = None,
+         off: float | None = None) -> str:  # fmt: skip
     if d is None:
         return "—"
     ks = f", KS {d.ks:.3f}" if d.ks is not None else ""
-    text = f"{d.method} (n {d.n:,}{ks}); data → fit: mean {d.data_mean:.1f} → {d.fitted_mean:.1f}"
+    mean = own[1] if own is not None else d.data_mean
+    text = f"{d.method} (n {d.n:,}{ks}); data → fit: mean {mean:.1f} → {d.fitted_mean:.1f}"
+    if off is not None and abs(off) > MEAN_FLAG:
+        text = f"⚠ fitted mean {off:+.0%} off the data's; " + text
     if d.fitted_median is not None and d.data_p90 is not None and d.fitted_p90 is not None:
         text += (f", p50 {d.data_median:.1f} → {d.fitted_median:.1f}"
                  f", p90 {d.data_p90:.1f} → {d.fitted_p90:.1f}")  # fmt: skip
@@ -140,14 +160,23 @@ def quality_table(report: FitReport) -> Table:
 
 def fit_table(report: FitReport) -> Table:
     """One row per category: demand, overdispersion, priority and duration fits."""
-    table = Table(title="Fit")
+    table = Table(
+        title="Fit",
+        caption=(
+            "data → fit: the export's figure, then the fitted distribution's (mean, median, "
+            "90th percentile, minutes). ⚠: the fitted mean is more than "
+            f"{MEAN_FLAG:.0%} off the category's own data (a pooled or group fit)."
+        ),
+        caption_justify="left",
+    )
     for name, justify in (("category", "left"), ("calls", "right"), ("per day", "right"),
                           ("dispersion → cv", "right"), ("priority", "right"),
                           ("on scene", "left"), ("dispatch delay", "left")):  # fmt: skip
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for c in report.call_types:
         disp = "—" if c.dispersion_index is None else f"{c.dispersion_index:.2f} → {c.daily_cv:.3f}"
-        scene = _dur(c.on_scene) if c.on_scene else c.on_scene_source
+        scene = (_dur(c.on_scene, c.on_scene_own, c.on_scene_off()) if c.on_scene
+                 else c.on_scene_source)  # fmt: skip
         table.add_row(c.category, f"{c.calls:,}", f"{c.calls_per_day:.2f}", disp,
                       _priority(c.priority), scene, _dur(c.dispatch_delay))  # fmt: skip
     return table

@@ -94,10 +94,15 @@ class Blocks:
 
 def apply_plan(scn: Scenario, team: str, blocks: Blocks, units: Sequence[int]) -> Scenario:
     """The scenario with ``team`` staffed by the plan (its units or shifts replaced)."""
+    return with_shifts(scn, team, blocks.shifts(units))
+
+
+def with_shifts(scn: Scenario, team: str, shifts: list[dict[str, Any]]) -> Scenario:
+    """The scenario with ``team``'s units or shifts replaced by ``shifts``."""
     data = to_dict(scn)
     t = data["teams"][team]
     t.pop("units", None)
-    t["shifts"] = blocks.shifts(units)
+    t["shifts"] = shifts
     return from_dict(data, source=f"plan for team '{team}'")
 
 
@@ -166,4 +171,4 @@ def analytic_units(scn: Scenario, team: str, load: BlockLoad, targets: Sequence[
     return max(c, math.floor(a) + 1)
 
 
-__all__ = ["BlockLoad", "Blocks", "analytic_units", "apply_plan", "block_loads"]
+__all__ = ["BlockLoad", "Blocks", "analytic_units", "apply_plan", "block_loads", "with_shifts"]

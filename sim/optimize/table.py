@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Group
 from rich.table import Table
 
+from sim.applicable import NA
 from sim.optimize.search import OptimizeResult
 
 
@@ -25,25 +26,26 @@ def result_tables(res: OptimizeResult) -> Group:
             str(res.best.units[b]),
         )
     checks = Table(title="Targets", title_justify="left")
-    for col in ("target", "mean (95% CI)", "replications meeting it (95% CI)", "met"):
+    for col in ("target", "mean (95% CI)", "replications meeting it (95% CI)", "met?"):
         checks.add_column(col, justify="left" if col == "target" else "right")
     for c in res.best.checks:
         lo, hi = c.share_ci95
-        mean = "–" if c.mean is None else f"{c.mean:.3g}"
+        mean = NA if c.mean is None else f"{c.mean:.3g}"
         if c.ci95 is not None:
             mean += f" ({c.ci95[0]:.3g}–{c.ci95[1]:.3g})"
         checks.add_row(
             c.target.text,
             mean,
             f"{c.hits}/{c.n} = {c.share:.0%} ({lo:.0%}–{hi:.0%})",
-            "yes" if c.ok else "no",
+            c.verdict,
         )
-    shifts = "; ".join(
-        f"{s['days']} {s['start']}–{s['end']} × {s['units']}"
-        for s in res.blocks.shifts(res.best.units)
-    )
     cost = Table.grid()
-    cost.add_row(f"Shifts: {shifts}")
+    cost.add_row(f"Shifts: {res.shifts}")
+    if any(c.verdict != "met" for c in res.best.checks):
+        cost.add_row(
+            "likely: the estimate meets the target, but its 95% interval does not clear it "
+            "(raise --replications, or --strict to plan until it does)."
+        )
     cost.add_row(
         f"Cost: ${res.best.cost_per_year:,.0f} per year in all, of which team '{res.team}' "
         f"${res.best.team_cost_per_year:,.0f}."

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from sim.errors import SimError
-from sim.estimates import t_interval
+from sim.estimates import UNBOUNDED, Bounds, t_interval
 from sim.measures import Measure, MeasureError, Unit, lookup
 from sim.scenario import Scenario
 
@@ -118,10 +119,14 @@ class TargetCheck:
     n: int
 
     @classmethod
-    def of(cls, target: Target, values: list[float | None]) -> TargetCheck:
+    def of(
+        cls, target: Target, values: list[float | None], bounds: Bounds = UNBOUNDED
+    ) -> TargetCheck:
+        """The check of per-replication values; ``bounds`` are the values the measure can
+        take (:attr:`sim.measures.Measure.bounds`), which its interval keeps to."""
         present = [v for v in values if v is not None]
         mean = float(np.mean(present)) if present else None
-        return cls(target, mean, t_interval(present), sum(target.met(v) for v in values),
+        return cls(target, mean, t_interval(present, bounds), sum(target.met(v) for v in values),
                    len(values))  # fmt: skip
 
     @property
@@ -138,15 +143,43 @@ class TargetCheck:
 
     @property
     def ok(self) -> bool:
+        """The estimate meets the target (the mean, or the share of replications)."""
         if self.target.share is not None:
             return self.share >= self.target.share - 1e-12
         return self.target.met(self.mean)
+
+    @property
+    def shown(self) -> bool:
+        """The 95% interval clears the target: the exact interval of the share of
+        replications lies at or above the share asked for, or the t-interval of the mean
+        lies wholly inside the bound."""
+        if self.target.share is not None:
+            return self.share_ci95[0] >= self.target.share - 1e-12
+        if self.ci95 is None:  # one replication: no interval, nothing is shown
+            return False
+        return all(self.target.met(x) for x in self.ci95)
+
+    @property
+    def verdict(self) -> Literal["met", "likely", "not shown"]:
+        """ "met" when the interval clears the target, "likely" when only the estimate does,
+        else "not shown"."""
+        return "met" if self.shown else "likely" if self.ok else "not shown"
 
     @property
     def margin(self) -> float:
         if self.target.share is not None:
             return self.share - self.target.share + 1e-3 * self.target.margin(self.mean)
         return self.target.margin(self.mean)
+
+    @property
+    def sure_margin(self) -> float:
+        """The margin of the interval's far end (negative while the target is not shown)."""
+        if self.target.share is not None:
+            low = self.share_ci95[0]
+            return low - self.target.share + 1e-3 * self.target.margin(self.mean)
+        if self.ci95 is None:
+            return -1.0
+        return min(self.target.margin(x) for x in self.ci95)
 
 
 __all__ = ["OptimizeError", "Target", "TargetCheck", "parse_target"]

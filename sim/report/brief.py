@@ -4,8 +4,10 @@
 2. how fast those calls are reached;
 3. the police time it frees, as hours, officers' full-time work and dollars;
 4. what it costs a year, and the people it needs (FTEs);
-5. the biggest uncertainty: the least certain of these figures, and what the intervals leave
-   out.
+5. the biggest uncertainty: given a sensitivity analysis of the scenario (``sim sensitivity``,
+   read back by ``sim report SCENARIO.toml --sensitivity S.json``), the input that moves these
+   figures most and by how much, then the least certain figure of the simulation's own; without
+   one, the least certain figure and what its interval leaves out.
 
 Each figure comes with its 95% interval; one that rests on fewer than 30 calls is marked, and
 a program that has no call to take in a city is "not applicable" there, with no costs. The
@@ -15,10 +17,15 @@ same sentences open the report of a comparison (per city), of a planned city, an
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sim import fmt
 from sim.applicable import NA, reason_for
 from sim.compare import CityComparison
 from sim.estimates import FEW_CALLS, Estimate
+
+if TYPE_CHECKING:  # only its type: a report without a sensitivity analysis need not load it
+    from sim.sensitivity import SensitivityResult
 
 
 def _est(e: Estimate | None, spec: str = ",.0f", unit: str = "") -> str:
@@ -29,7 +36,9 @@ def _money(e: Estimate | None) -> str:
     return NA if e is None else fmt.with_ci(e.mean, e.ci95, ",.0f", "$")
 
 
-def program_brief(c: CityComparison, program: str, responder: str) -> list[str]:
+def program_brief(
+    c: CityComparison, program: str, responder: str, sensitivity: SensitivityResult | None = None
+) -> list[str]:
     """The five sentences about a program in one city (see the module)."""
     why = c.not_applicable.get("program_calls_per_year")
     if why is not None:
@@ -38,7 +47,7 @@ def program_brief(c: CityComparison, program: str, responder: str) -> list[str]:
             "so no program cost, FTEs or police time freed are given."
         ]
     return [_calls(c, program), _response(c, responder), _police(c), _cost(c, program),
-            biggest_uncertainty(c)]  # fmt: skip
+            biggest_uncertainty(c, sensitivity)]  # fmt: skip
 
 
 def _calls(c: CityComparison, program: str) -> str:
@@ -127,29 +136,45 @@ def _relative(e: Estimate | None) -> float | None:
     return (e.ci95[1] - e.ci95[0]) / 2 / abs(e.mean)
 
 
-def biggest_uncertainty(c: CityComparison) -> str:
-    """The least certain of the summary's figures, and what its interval leaves out."""
+def inputs_sentence(sensitivity: SensitivityResult) -> str:
+    """The sensitivity analysis's finding, and how it was measured."""
+    return (
+        f"{sensitivity.biggest_uncertainty} (sim sensitivity: each input at the ends of its "
+        f"range, {sensitivity.replications} replications, common random numbers.)"
+    )
+
+
+LEFT_OUT = (
+    "These intervals are the simulation's own; the inputs behind them (call volume, time on "
+    "scene, travel, the share of calls the program can take) are assumptions the intervals "
+    "leave out — `sim sensitivity` varies them, and `sim report SCENARIO.toml --sensitivity "
+    "S.json` puts its finding here."
+)
+
+
+def biggest_uncertainty(c: CityComparison, sensitivity: SensitivityResult | None = None) -> str:
+    """The input that moves the figures most (given a sensitivity analysis), and the least
+    certain of the summary's figures with what its interval leaves out."""
     figures = {
         "the calls the program answers": c.program_calls_per_year,
         "the police time it frees": c.police_unit_hours_freed_per_year,
         "its cost per call answered": c.cost_per_program_call,
     }
     spread = {k: r for k, e in figures.items() if (r := _relative(e)) is not None}
-    inputs = (
-        "These intervals are the simulation's own; the inputs behind them (call volume, time on "
-        "scene, travel, the share of calls the program can take) are assumptions the intervals "
-        "leave out — `sim sensitivity` varies them."
-    )
     if not spread:
-        return f"No figure here has an interval (one replication). {inputs}"
-    worst = max(spread, key=lambda k: spread[k])
-    e = figures[worst]
-    assert e is not None and e.ci95 is not None
-    return (
-        f"The least certain of these figures is {worst}: ±{spread[worst]:.0%} "
-        f"(95% interval {fmt.number(e.ci95[0])}–{fmt.number(e.ci95[1])}) over "
-        f"{c.replications} replications; more replications narrow it. {inputs}"
-    )
+        noise = "no figure here has an interval (one replication)."
+    else:
+        worst = max(spread, key=lambda k: spread[k])
+        e = figures[worst]
+        assert e is not None and e.ci95 is not None
+        noise = (
+            f"the least certain of these figures is {worst}: ±{spread[worst]:.0%} (95% "
+            f"interval {fmt.number(e.ci95[0])}–{fmt.number(e.ci95[1])}) over "
+            f"{c.replications} replications; more replications narrow it."
+        )
+    if sensitivity is not None:
+        return f"{inputs_sentence(sensitivity)} Apart from the inputs, {noise}"
+    return f"{noise[0].upper()}{noise[1:]} {LEFT_OUT}"
 
 
-__all__ = ["biggest_uncertainty", "program_brief"]
+__all__ = ["biggest_uncertainty", "inputs_sentence", "program_brief"]

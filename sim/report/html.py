@@ -8,14 +8,15 @@ built from a scenario's run (made by the caller through the replication pipeline
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from sim.compare import Comparison
 from sim.compare.planned import PlannedRun
+from sim.errors import SimError
 from sim.metrics import SCHEMA_VERSION, Summary
 from sim.pipeline.runs import RunResult
 from sim.report.collect import REPORT_COLLECTORS, run_data
@@ -27,6 +28,9 @@ from sim.report.sweep_report import sweep_report
 from sim.scenario import Scenario
 from sim.sweep import SweepDocument
 
+if TYPE_CHECKING:  # only its type: a report without a sensitivity analysis need not load it
+    from sim.sensitivity import SensitivityResult
+
 KINDS = ("run", "compare", "sweep")
 
 
@@ -36,10 +40,12 @@ def report_for_run(scn: Scenario, result: RunResult) -> str:
     return scenario_report(scn, run_data(scn, result))
 
 
-def report_for_planned(planned: PlannedRun) -> str:
+def report_for_planned(planned: PlannedRun, sensitivity: SensitivityResult | None = None) -> str:
     """The report of a planned city's run (:func:`sim.compare.planned.run_planned` with
-    :data:`REPORT_COLLECTORS`), its program's figures included, as HTML text."""
-    return scenario_report(planned.scenario, run_data(planned.scenario, planned.result), planned)
+    :data:`REPORT_COLLECTORS`), its program's figures included, as HTML text; with a
+    sensitivity analysis of the same scenario, its finding and tornado charts too."""
+    data = run_data(planned.scenario, planned.result)
+    return scenario_report(planned.scenario, data, planned, sensitivity)
 
 
 def _kind(data: Mapping[str, Any]) -> str | None:
@@ -92,12 +98,22 @@ def load_results(path: Path) -> Summary | Comparison | SweepDocument:
         ) from None
 
 
-def report_for_results(path: Path) -> str:
-    """Read results JSON (run, compare, sweep or backtest) and return its report as HTML."""
-    from sim.report.backtest import backtest_report_file, is_backtest
+RESULTS = (".json", ".csv", ".parquet")
+"""The files ``sim report`` reads as results (a table is pointed to its JSON)."""
 
+
+def report_for_results(path: Path, *, given: Sequence[str] = ()) -> str:
+    """Read results JSON (run, compare, sweep, backtest or sensitivity) and return its report
+    as HTML. ``given`` names the options that only a scenario's run takes (``--days`` …):
+    they are refused in one line, as is a table of results."""
+    from sim.report.backtest import backtest_report_file, is_backtest
+    from sim.report.sensitivity import is_sensitivity, sensitivity_report_file
+
+    _refuse(path, given)
     if is_backtest(path):
         return backtest_report_file(path)
+    if is_sensitivity(path):
+        return sensitivity_report_file(path)
     results = load_results(path)
     if isinstance(results, Comparison):
         return comparison_report(results)
@@ -106,9 +122,35 @@ def report_for_results(path: Path) -> str:
     return summary_report(results)
 
 
+def _refuse(path: Path, given: Sequence[str]) -> None:
+    if path.suffix.lower() != ".json":  # a sweep's or comparison's table: its JSON is beside
+        beside = path.with_suffix(".json")
+        hint = (
+            f"give {beside}, written beside it"
+            if beside.exists()
+            else "give the JSON that sim sweep writes beside its table (or sim compare --json "
+            "PATH, sim run --json PATH)"
+        )
+        raise SimError("a table of results, not results JSON", where=str(path), hint=hint)
+    if "--sensitivity" in given:
+        raise SimError(
+            "--sensitivity goes with the scenario it analysed, not with results JSON",
+            where=str(path),
+            hint="give the scenario TOML: sim report SCENARIO.toml --sensitivity S.json",
+        )
+    if given:
+        raise SimError(
+            f"{', '.join(given)} cannot change results that have already been run",
+            where=str(path),
+            hint="rerun the command that wrote the JSON with the new settings, or give the "
+            "scenario TOML",
+        )
+
+
 __all__ = [
     "KINDS",
     "REPORT_COLLECTORS",
+    "RESULTS",
     "ResultsError",
     "load_results",
     "report_for_planned",

@@ -1,12 +1,15 @@
 """The report of a run: a one-page summary, then findings, budget, hours, charts and tables.
 
 From a scenario's run (:func:`scenario_report`, with what :mod:`sim.report.collect` kept from
-each replication's records and, for a planned city, its program's figures from
-:func:`sim.compare.planned.run_planned`) or from a run's JSON summary alone
+each replication's records, for a planned city its program's figures from
+:func:`sim.compare.planned.run_planned`, and optionally a sensitivity analysis of the scenario
+read back from ``sim sensitivity --json``) or from a run's JSON summary alone
 (:func:`summary_report`). Counts, hours and costs are per year throughout.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from sim import fmt
 from sim.applicable import NA, reason_for
@@ -15,13 +18,16 @@ from sim.compare.planned import PlannedRun
 from sim.hours_of_operation import hours_of_operation, staffed_by_hour
 from sim.metrics import Summary, TimeStat
 from sim.report import plots
-from sim.report.brief import program_brief
+from sim.report.brief import inputs_sentence, program_brief
 from sim.report.collect import RunData
 from sim.report.hours import demand_by_hour
 from sim.report.page import bullet_list, chart, ci_text, html_table, page, pct_ci, section
 from sim.report.program_sections import budget_section, hours_section, other_types_note
 from sim.report.tables import served_by
 from sim.scenario import Scenario
+
+if TYPE_CHECKING:  # only its type: a report without a sensitivity analysis need not load it
+    from sim.sensitivity import SensitivityResult
 
 
 def run_brief(s: Summary) -> list[str]:
@@ -191,12 +197,22 @@ def _title(scn: Scenario, planned: PlannedRun | None) -> str:
     return scn.scenario.name
 
 
-def scenario_report(scn: Scenario, data: RunData, planned: PlannedRun | None = None) -> str:
-    """The report of one scenario's run: summary, findings, program, demand, response, cost."""
+def scenario_report(
+    scn: Scenario,
+    data: RunData,
+    planned: PlannedRun | None = None,
+    sensitivity: SensitivityResult | None = None,
+) -> str:
+    """The report of one scenario's run: summary, findings, program, demand, response, cost;
+    given a sensitivity analysis of the scenario, its finding in the summary and its tornado
+    charts in a section of their own."""
     s = data.summary
     program = planned.program if planned is not None else None
     c = planned.comparison if planned is not None else None
-    brief = program_brief(c, program.name, program.responder) if c and program else run_brief(s)
+    if c and program:
+        brief = program_brief(c, program.name, program.responder, sensitivity)
+    else:
+        brief = run_brief(s) + ([inputs_sentence(sensitivity)] if sensitivity else [])
     findings = bullet_list(run_findings(s)), bullet_list(s.warnings, "warnings")
     body = [section("Summary", bullet_list(brief, "findings summary")),
             section("Findings", *findings)]  # fmt: skip
@@ -222,9 +238,24 @@ def scenario_report(scn: Scenario, data: RunData, planned: PlannedRun | None = N
         section("Demand and staffing", *charts),
         section("Response times", *_response_charts(s, data)),
         section("Cost", _cost_chart(s, _cost_parts(scn, s))),
+        *(_sensitivity_sections(sensitivity) if sensitivity is not None else []),
         section("Tables", _tables(s), other_types_note(raw)),
     ]
     return page(_title(scn, planned), _run_subtitle(s), "run", body)
+
+
+def _sensitivity_sections(result: SensitivityResult) -> list[str]:
+    """The sensitivity analysis given with the scenario: its findings, then its tornadoes."""
+    from sim.report.sensitivity import findings, method_notes, tornado_sections
+
+    head = section(
+        "What if the inputs are wrong?",
+        bullet_list(findings(result)),
+        bullet_list([f"From sim sensitivity over {result.replications} replications × "
+                     f"{result.days - result.warmup_days:g} days, seed {result.seed}.",
+                     *method_notes(result)], "notes"),
+    )  # fmt: skip
+    return [head, *tornado_sections(result)]
 
 
 def _run_subtitle(s: Summary) -> str:

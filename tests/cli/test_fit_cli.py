@@ -9,11 +9,12 @@ from typing import get_args
 import numpy as np
 import pandas as pd
 import pytest
+from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
 from sim.cli import app, main
+from sim.dists import Dist
 from sim.fit.arrivals import Smoothing
-from sim.fit.durations import QUANTILE_POINTS
 from sim.fit.replay import load_replay, replay_scenario
 from sim.fit.synthetic import SyntheticFiles, raw_name, write_synthetic
 from sim.scenario import dumps, from_dict, load_scenario, to_dict
@@ -164,19 +165,24 @@ def test_a_call_type_without_times_falls_back(synthetic: SyntheticFiles, tmp_pat
 
 
 def test_borrowing_uses_the_lenders_mix_for_missing_types(tmp_path: Path) -> None:
+    """The lender's default is a lognormal with its call-weighted mix's exact mean and cv —
+    never the extremes of draws (on-scene times 'from 0.0000035 to 592 minutes', issue 11)."""
     from sim.fit.borrow import borrowed_from
     from sim.fit.build import Borrowed
 
     lent = borrowed_from(DEMO)
-    assert lent.source == "demo.toml" and lent.on_scene["default"]["dist"] == "empirical"
-    # The mix's median lies between the call types' own medians.
+    default = lent.on_scene["default"]
+    assert lent.source == "demo.toml" and default["dist"] == "lognormal"
     demo = load_scenario(DEMO)
-    medians = [
-        ct.on_scene_min[ct.response[-1].team].quantile(0.5) for ct in demo.call_types.values()
-    ]
-    assert (
-        min(medians) <= lent.on_scene["default"]["quantiles"][QUANTILE_POINTS // 2] <= max(medians)
-    )
+    dists = [(ct.calls_per_day, ct.on_scene_min[ct.response[-1].team])
+             for ct in demo.call_types.values()]  # fmt: skip
+    total = sum(w for w, _ in dists)
+    mean = sum(w * d.mean() for w, d in dists) / total
+    second = sum(w * (d.scipy().var() + d.mean() ** 2) for w, d in dists) / total
+    assert default["mean"] == pytest.approx(mean, rel=1e-3)
+    assert default["cv"] == pytest.approx((second - mean**2) ** 0.5 / mean, rel=1e-3)
+    spec = TypeAdapter(Dist).validate_python(default)
+    assert float(spec.quantile(0.01)) > 1.0 and float(spec.quantile(0.99)) < 400.0
     without = Borrowed({"traffic": lent.on_scene["traffic"]}, source="demo.toml")
     assert without.lookup(without.on_scene, "fire") is None
     assert lent.lookup(lent.on_scene, "fire") == (lent.on_scene["default"], True)
@@ -219,23 +225,26 @@ def test_too_few_calls_and_missing_durations(tmp_path: Path) -> None:
     assert "too few" in _one_error_line(
         runner.invoke(app, ["fit", str(few), "--mapping", str(mapping), "-o", str(out)])
     )
-    # Call times only: there is nothing to fit times on scene from, and the error says how
-    # to borrow them; with --durations-from the same file fits.
+    # Call times only: times on scene come from the durations library (named in the file),
+    # or with --durations-from from the scenario given.
     many = tmp_path / "many.csv"
     rng = np.random.default_rng(0)
     stamps = np.sort(rng.random(400)) * 14 * 86400
     lines = [f"{np.datetime64('2023-01-02T00:00:00') + np.timedelta64(int(s), 's')},THEFT"
              for s in stamps]  # fmt: skip
     many.write_text("received,call_type\n" + "\n".join(lines).replace("T", " ", -1) + "\n")
-    line = _one_error_line(
-        runner.invoke(app, ["fit", str(many), "--mapping", str(mapping), "-o", str(out)])
-    )
-    assert "--durations-from" in line
+    first = runner.invoke(app, ["fit", str(many), "--mapping", str(mapping), "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    assert "sim's durations library" in out.read_text()
+    assert "ASSUMPTION" in first.stderr  # units and officer work the export cannot show
     demo = Path(__file__).resolve().parents[2] / "scenarios" / "demo.toml"
     ok = runner.invoke(app, ["fit", str(many), "--mapping", str(mapping), "-o", str(out),
                              "--durations-from", str(demo)])  # fmt: skip
     assert ok.exit_code == 0, ok.output
-    assert load_scenario(out).call_types
+    theft = load_scenario(out).call_types["other"]
+    lender = load_scenario(demo).call_types["other"]
+    assert theft.on_scene_min["police"] == lender.on_scene_min[lender.response[-1].team]
+    assert "borrowed — demo.toml" in out.read_text()
 
 
 def test_output_folder_must_exist(synthetic: SyntheticFiles, tmp_path: Path) -> None:
@@ -306,3 +315,63 @@ def test_replay_needs_matching_call_types(synthetic: SyntheticFiles, tmp_path: P
     assert missing.exit_code == 2
     line = _one_error_line(runner.invoke(app, ["run", str(DEMO), "--replay-on-scene"]))
     assert "--replay" in line
+
+
+def test_replay_does_not_staff_days_missing_from_the_export(
+    synthetic: SyntheticFiles, tmp_path: Path
+) -> None:
+    """A day with no calls in a busy export is missing, not quiet: its staffed hours come out
+    of staffed time, utilization and cost (exactly the plan's hours of that day), and the
+    figures per year are over the days the export holds."""
+    out = tmp_path / "city.toml"
+    assert _fit(synthetic, out, "--police-units", "40").exit_code == 0
+    scn = load_scenario(out)
+    frame = pd.read_csv(synthetic.csv, dtype=str, keep_default_na=False)
+    gap = "2023-01-11"  # a Wednesday in the middle of the export's fortnight
+    holed = tmp_path / "holed.csv"
+    frame[~frame["received"].str.startswith(gap)].to_csv(holed, index=False)
+    history = load_replay(scn, holed, synthetic.mapping, synthetic.taxonomy)
+    assert history.gap_days == (9,) and "1 days missing" in history.note()
+    import dataclasses
+
+    import sim
+
+    result = sim.replay(scn, history, replications=2)
+    full = sim.replay(scn, dataclasses.replace(history, gap_days=()), replications=2)
+    measured = history.days - history.warmup_days
+    held = measured - 1
+    year = 365 / held
+    police, whole = result.summary.teams["police"], full.summary.teams["police"]
+    assert result.summary.measured.days == pytest.approx(held)
+    assert result.summary.measured.calls == pytest.approx(full.summary.measured.calls)
+    # Totals over the measured days: the gap's 40 units × 24 h less staffed, the same work.
+    staffed = police.staffed_unit_hours_per_year / year
+    assert staffed == pytest.approx(whole.staffed_unit_hours_per_year * measured / 365 - 40 * 24)
+    busy = police.busy_unit_hours_per_year / year
+    assert busy == pytest.approx(whole.busy_unit_hours_per_year * measured / 365)
+    assert police.utilization == pytest.approx(busy / staffed)
+    assert result.summary.calls_per_year == pytest.approx(full.summary.measured.calls * year)
+    assert result.summary.cost.per_year == pytest.approx(police.cost_per_year, rel=1e-9)
+    assert result.summary.cost.per_year == pytest.approx(
+        result.summary.measured.cost * year, rel=1e-9
+    )
+    assert any("missing from the export" in w for w in result.summary.warnings)
+
+
+def test_replay_on_scene_says_when_the_export_has_none(
+    synthetic: SyntheticFiles, tmp_path: Path
+) -> None:
+    out = tmp_path / "city.toml"
+    assert _fit(synthetic, out, "--police-units", "40").exit_code == 0
+    blank = _blank_times(synthetic, tmp_path, ["welfare_check", "behavioral_health"])
+    frame = pd.read_csv(blank, dtype=str, keep_default_na=False)
+    frame[["arrived", "cleared"]] = ""
+    none = tmp_path / "none.csv"
+    frame.to_csv(none, index=False)
+    args = ["run", str(out), "--mapping", str(synthetic.mapping), "--taxonomy",
+            str(synthetic.taxonomy), "--replications", "1", "--replay-on-scene"]  # fmt: skip
+    result = runner.invoke(app, [*args, "--replay", str(none)])
+    assert result.exit_code == 0, result.output
+    assert "no on-scene times, so --replay-on-scene changes nothing" in result.stderr
+    result = runner.invoke(app, [*args, "--replay", str(blank)])
+    assert "recorded on-scene times for" in result.stderr

@@ -135,12 +135,12 @@ def test_a_distribution_whose_mean_is_beyond_a_week_is_refused(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("argv", "words"),
     [
-        (["run", str(DEMO), "--days", "inf"], "'--days': inf is not a finite number"),
-        (["run", str(DEMO), "--days", "nan"], "'--days': nan is not a finite number"),
-        (["run", str(DEMO), "--days", "1e300"], "'--days': 1e+300 is out of range"),
-        (["run", str(DEMO), "--replications", "99999999999999999999"], "'--replications'"),
-        (["run", str(DEMO), "--seed", "-1"], "'--seed': -1 is out of range"),
-        (["run", str(DEMO), "--workers", "100000"], "'--workers': 100,000 is out of range"),
+        (["run", str(DEMO), "--days", "inf"], "--days: inf is not a finite number"),
+        (["run", str(DEMO), "--days", "nan"], "--days: nan is not a finite number"),
+        (["run", str(DEMO), "--days", "1e300"], "--days: 1e+300 is out of range"),
+        (["run", str(DEMO), "--replications", "99999999999999999999"], "--replications: "),
+        (["run", str(DEMO), "--seed", "-1"], "--seed: -1 is out of range"),
+        (["run", str(DEMO), "--workers", "100000"], "--workers: 100,000 is out of range"),
         (["sweep", str(DEMO), "--vary", "scenario.days=1..1e400"], "needs finite numbers"),
         (["sweep", str(DEMO), "--vary", "scenario.days=0..1:1e-300"], "more than 10,000"),
         (
@@ -171,7 +171,7 @@ def test_police_units_beyond_any_city_are_refused(
             str(tmp_path / "city.toml"), "--police-units", "99999999999999999999"]  # fmt: skip
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "'--police-units': 99,999,999,999,999,999,999 is out of range" in err
+    assert "--police-units: 99,999,999,999,999,999,999 is out of range" in err
     assert not (tmp_path / "city.toml").exists()
 
 

@@ -1,6 +1,6 @@
 """Every command that simulates gives identical numbers in this process, in worker processes
 and on Dask: run, replay, compare, report, sweep (tests/distributed/test_executors.py),
-optimize and backtest, each through the one replication pipeline.
+optimize, backtest and sensitivity, each through the one replication pipeline.
 
 The executors are started once for the module (a pool or cluster costs seconds to start).
 """
@@ -106,10 +106,19 @@ def test_backtest(small: Scenario, executors: dict[str, Executor], tmp_path: Pat
         assert backtest(*args, replications=3, executor=executor).model_dump_json() == serial, name
 
 
+def test_sensitivity(small: Scenario, executors: dict[str, Executor]) -> None:
+    from sim.sensitivity import sensitivity
+
+    serial = sensitivity(small, SerialExecutor()).model_dump_json()
+    assert '"police_hours_freed"' in serial
+    for name, executor in each(executors):
+        assert sensitivity(small, executor).model_dump_json() == serial, name
+
+
 def test_every_simulating_command_takes_workers_and_dask() -> None:
     """--workers and --dask on every command that simulates (not on fit or check)."""
     runner = CliRunner()
-    for command in ("run", "compare", "report", "sweep", "optimize", "backtest"):
+    for command in ("run", "compare", "report", "sweep", "optimize", "backtest", "sensitivity"):
         text = runner.invoke(app, [command, "--help"], terminal_width=200).stdout
         assert "--workers" in text and "--dask" in text, command
 

@@ -224,6 +224,20 @@ def _backtest(out: Path) -> Path:
     return out / "backtest.html"
 
 
+def _sensitivity(out: Path) -> Path:
+    invoke("sensitivity", str(DEMO), *FAST, "--json", str(out / "sens.json"))
+    invoke("report", str(out / "sens.json"), "-o", str(out / "sensitivity.html"))
+    return out / "sensitivity.html"
+
+
+def _run_with_sensitivity(out: Path) -> Path:
+    """A scenario's report given its sensitivity analysis: the tornadoes join the run's page."""
+    invoke("sensitivity", str(DEMO), *FAST, "--json", str(out / "sens.json"))
+    invoke("report", str(DEMO), *FAST, "--sensitivity", str(out / "sens.json"),
+           "-o", str(out / "run.html"))  # fmt: skip
+    return out / "run.html"
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of report: how to make it (into a folder), and the charts it must show."""
@@ -233,13 +247,18 @@ class Kind:
     charts: list[str]
 
 
+RUN_CHARTS = ["demand", "staffing-police", "staffing-community", "hours-community",
+              "hours-variants", "response-call-type", "response-team", "cost"]  # fmt: skip
+TORNADOES = ["tornado-eligible-response-p90", "tornado-police-hours-freed",
+             "tornado-cost-per-call-answered"]  # fmt: skip
 KINDS = [
-    Kind("run", _run, ["demand", "staffing-police", "staffing-community", "hours-community",
-                       "hours-variants", "response-call-type", "response-team", "cost"]),
+    Kind("run", _run, RUN_CHARTS),
+    Kind("run-sensitivity", _run_with_sensitivity, RUN_CHARTS + TORNADOES),
     Kind("summary", _summary, ["response-call-type", "response-team", "utilization", "cost"]),
     Kind("compare", _compare, ["hours-freed", "eligible-response", "eligible-calls", "cost"]),
     Kind("sweep", _sweep, ["frontier"]),
     Kind("backtest", _backtest, ["backtest-calls", "backtest-busy"]),
+    Kind("sensitivity", _sensitivity, TORNADOES),
 ]  # fmt: skip
 
 

@@ -36,6 +36,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "sim.frontier",
             "sim.backtest",
             "sim.hours_of_operation",
+            "sim.sensitivity",
         ),
     ),
     ("report", ("sim.report",)),

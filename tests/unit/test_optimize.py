@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim import analytic
+from sim.estimates import NON_NEGATIVE
 from sim.optimize import (
     Blocks,
     OptimizeError,
+    Pattern,
+    ShiftRules,
     Target,
     TargetCheck,
     analytic_units,
     apply_plan,
+    apply_shifts,
     block_loads,
     optimize,
     parse_target,
 )
 from sim.pipeline import SerialExecutor
-from sim.scenario import Scenario, from_dict
+from sim.scenario import Scenario, from_dict, with_overrides
 
 LAM, MEAN_SERVICE = 0.5, 10.0  # calls per minute, minutes: a = 5 Erlangs
 WAIT_TARGET = 3.5  # minutes, for the 90th percentile of the wait
@@ -133,3 +142,105 @@ def test_a_target_out_of_reach_is_one_clear_error() -> None:
         optimize(mmc(replications=2), "t", [target], SerialExecutor(), blocks=Blocks(24))
     with pytest.raises(OptimizeError, match="not a team"):
         optimize(mmc(), "police", [target], SerialExecutor())
+
+
+# ------------------------------------------------------------------------ staffable shifts
+
+
+def test_shift_patterns_and_what_they_cover() -> None:
+    rules = ShiftRules(Blocks(4), 8, 12)
+    assert len(rules.patterns) == 12  # 6 starts × lengths of 8 and 12 hours
+    night = rules.patterns.index(Pattern(None, 5, 3))  # 20:00 for 12 hours
+    crews = [0] * 12
+    crews[night] = 2
+    assert rules.coverage(crews) == (2, 2, 0, 0, 0, 2)
+    assert rules.shifts(crews) == [{"days": "mon-sun", "start": "20:00", "end": "08:00",
+                                    "units": 2}]  # fmt: skip
+    scn = apply_shifts(mmc(), "t", rules, crews)
+    on_duty = scn.teams["t"].on_duty()
+    by_block = on_duty.reshape(7, 6, 240)  # every minute of every 4-hour block of the week
+    assert (by_block == np.array(rules.coverage(crews))[None, :, None]).all()
+    assert ShiftRules.default(Blocks(24)).patterns == (Pattern(None, 0, 1),)
+    assert (ShiftRules.default(Blocks(3)).min_hours, ShiftRules.default(Blocks(3)).max_hours) == (
+        9,
+        12,
+    )
+    with pytest.raises(OptimizeError, match="whole number of 4-hour blocks"):
+        ShiftRules(Blocks(4), 6, 12)
+
+
+def test_a_day_by_day_shift_runs_into_the_next_day() -> None:
+    rules = ShiftRules(Blocks(4, by_day=True), 8, 8)
+    sunday_night = rules.patterns.index(Pattern(6, 5, 2))  # sun 20:00–04:00
+    crews = [0] * len(rules.patterns)
+    crews[sunday_night] = 1
+    units = rules.coverage(crews)
+    assert units[6 * 6 + 5] == 1 and units[0] == 1 and sum(units) == 2  # into Monday
+    assert rules.describe(crews) == "sun 20:00–04:00 × 1"
+
+
+@settings(deadline=None, max_examples=40)
+@given(need=st.lists(st.integers(0, 2), min_size=4, max_size=4))
+def test_the_cheapest_cover_is_the_cheapest(need: list[int]) -> None:
+    """milp's cover against every plan of up to two crews per shift (6-hour blocks)."""
+    rules = ShiftRules(Blocks(6), 6, 12)
+    hours = np.array([p.blocks for p in rules.patterns])
+    best = rules.cheapest_cover(need)
+    assert all(u >= n for u, n in zip(rules.coverage(best), need, strict=True))
+    brute = min(
+        int(hours @ np.array(c))
+        for c in itertools.product(range(3), repeat=len(rules.patterns))
+        if all(u >= n for u, n in zip(rules.coverage(c), need, strict=True))
+    )
+    assert int(hours @ np.array(best)) == brute
+
+
+# ------------------------------------------------------------------------------- verdicts
+
+
+@pytest.mark.parametrize(
+    ("target", "values", "verdict"),
+    [
+        ("x<=10", [8.0, 8.5, 9.0, 8.2], "met"),  # the whole interval below 10
+        ("x<=10", [6.0, 13.0, 8.0, 11.5], "likely"),  # mean 9.6, interval straddles 10
+        ("x<=10", [12.0, 13.0, 11.0, 10.5], "not shown"),
+        ("x>=0.8", [0.9, 0.92, 0.91], "met"),
+        ("x<=10", [9.0], "likely"),  # one replication: no interval, nothing shown
+        ("x<=10@90%", [9.0] * 10, "likely"),  # 10/10, exact interval from 69%
+        ("x<=10@90%", [9.0] * 60, "met"),  # 60/60, exact interval from 94%
+        ("x<=10@90%", [9.0] * 8 + [11.0] * 2, "not shown"),
+    ],
+)
+def test_met_only_when_the_interval_clears_the_target(
+    target: str, values: list[float], verdict: str
+) -> None:
+    check = TargetCheck.of(parse_target(target), list(values))  # type: ignore[arg-type]
+    assert check.verdict == verdict
+    assert check.shown == (verdict == "met") and check.ok == (verdict != "not shown")
+
+
+def test_a_targets_interval_keeps_to_the_values_its_measure_can_take() -> None:
+    """A p90 of 0 in most replications (no one waited) and 98 in one: the t-interval would
+    start below zero; the target's interval stops at 0, and its verdict is the same."""
+    target = parse_target("wait_min.p90<=120")
+    values: list[float | None] = [0.0, 0.0, 0.0, 98.0]
+    bare = TargetCheck.of(target, values)
+    check = TargetCheck.of(target, values, NON_NEGATIVE)
+    assert bare.ci95 is not None and bare.ci95[0] < 0  # what the table used to print
+    assert check.ci95 == (0.0, bare.ci95[1]) and check.verdict == bare.verdict
+    # 80 calls a day on 2 units: the p90 wait is 0 in most replications (seed 3), not all.
+    light = with_overrides(mmc(units=3, replications=6), {"call_types.a.calls_per_day": 80})
+    res = optimize(light, "t", [parse_target("wait_min.p90<=30")], SerialExecutor(),
+                   blocks=Blocks(24))  # fmt: skip
+    checks = [c for e in res.evaluated.values() for c in e.checks]
+    assert all(c.ci95 is not None and c.ci95[0] >= 0 for c in checks)
+    assert any(c.ci95 is not None and c.ci95[0] == 0 < (c.mean or 0) for c in checks)
+
+
+def test_strict_plans_until_the_interval_clears() -> None:
+    """M/M/c, a = 5: 8 servers meet the p90 target on estimate; strict asks the t-interval of
+    the mean p90 to lie below it as well, which 8 servers give too (p90 1.7 min against 3.5),
+    so strict finds the same plan and calls it met."""
+    target = parse_target(f"wait_min.p90<={WAIT_TARGET}")
+    res = optimize(mmc(), "t", [target], SerialExecutor(), blocks=Blocks(24), strict=True)
+    assert res.best.units == (8,) and res.best.checks[0].verdict == "met"

@@ -180,3 +180,33 @@ def test_overrides_by_dotted_path() -> None:
         ScenarioError, match="-4 is out of range: units must be a whole number from 0"
     ):
         with_overrides(scn, {"teams.community.shifts.0.units": -4})
+
+
+@pytest.mark.parametrize(
+    ("path", "typo", "nearest"),
+    [
+        (("scenario",), "replicatons", "replications"),
+        (("teams", "police"), "unit", "units"),
+        (("call_types", "behavioral_health"), "calls_per_dya", "calls_per_day"),
+        (("call_types", "behavioral_health", "response", 0), "max_wiat_min", "max_wait_min"),
+        (("call_types", "behavioral_health", "on_scene_min", "police"), "meen", "mean"),
+        ((), "dispatc", "dispatch"),
+    ],
+)
+def test_an_unknown_key_names_the_nearest(
+    path: tuple[object, ...], typo: str, nearest: str
+) -> None:
+    d = example()
+    d.setdefault("dispatch", {})
+    node = d
+    for part in path:
+        node = node[part]  # type: ignore[index]
+    node[typo] = 3  # type: ignore[index]
+    line = _error(d)
+    assert f"{typo}: unknown key; did you mean '{nearest}'?" in line, line
+
+
+def test_an_unknown_key_with_no_near_one_points_to_the_format() -> None:
+    d = example()
+    d["teams"]["police"]["xyz"] = 3
+    assert "check the spelling against the scenario format" in _error(d)
