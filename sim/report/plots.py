@@ -112,7 +112,15 @@ def _week_axis(ax: plt.Axes) -> None:
 
 
 def _rows(ax: plt.Axes, names: Sequence[str], label: str) -> None:
-    """Category rows from the top, their names wrapped, the axis named."""
+    """Category rows from the top, their names wrapped, the axis named; a chart with no rows
+    (for example no call answered in the run) says so instead of drawing an empty frame."""
+    if not names:
+        ax.set_yticks([])
+        ax.set_ylim(-0.5, 0.5)
+        ax.text(0.5, 0.5, "nothing to show: no rows in this run", transform=ax.transAxes,
+                ha="center", va="center", color="#555555")  # fmt: skip
+        ax.set_ylabel(label)
+        return
     ax.set_yticks(np.arange(len(names)), labels=[wrap(n) for n in names])
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.set_ylabel(label)

@@ -228,3 +228,18 @@ def test_every_shipped_city_and_example_gets_a_report(path: Path) -> None:
     days = scn.scenario.warmup_days + 1
     html = report(path, replications=2, days=days, workers=1)
     assert f"<title>{scn.scenario.name}" in html and "<h2>Summary</h2>" in html
+
+
+@pytest.mark.parametrize("chart", ["boxes", "ranges"])
+def test_a_chart_without_rows_says_so_instead_of_an_empty_frame(chart: str) -> None:
+    """A run in which no call of a group was answered draws a chart that says so (found by
+    the long fuzz: matplotlib warned of a singular axis and drew an empty frame)."""
+    import warnings
+
+    from sim.report import plots
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        svg = (plots.response_boxes("t", {"a": np.array([])}) if chart == "boxes"
+               else plots.quantile_ranges("t", {}))  # fmt: skip
+    assert "nothing to show" in svg
