@@ -417,7 +417,8 @@ class RunSettings(BaseModel):
                 f"start_date: {self.start_date} is a {self.start_date:%A}; the simulation "
                 f"starts on a Monday: use {monday} or {monday + datetime.timedelta(days=7)}"
             )
-        if self.days - self.warmup_days < DAYS.low:
+        # Rounded: 2.01 − 2 is 0.00999… in binary floating point, and 2.01 days is allowed.
+        if round(self.days - self.warmup_days, 9) < DAYS.low:
             raise ValueError(
                 f"warmup_days ({self.warmup_days:g}) must be less than days ({self.days:g}), "
                 f"which includes the warm-up, by at least {DAYS.low:g} days measured"

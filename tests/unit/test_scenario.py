@@ -142,6 +142,10 @@ def test_bad_inputs_name_the_key() -> None:
     d = example()
     d["scenario"]["warmup_days"] = 30
     assert "warmup_days" in _error(d)
+    d["scenario"].update(days=2.009, warmup_days=2)  # less than the 0.01 days measured
+    assert "warmup_days" in _error(d)
+    d["scenario"]["days"] = 2.01  # exactly 0.01 days measured, though 2.01 − 2 < 0.01 in floats
+    assert from_dict(d).scenario.days == 2.01
     d = example()  # a sum so small its mean is zero (found by the property tests)
     d["call_types"]["behavioral_health"]["daily"] = [0.0] * 6 + [5e-324]
     assert "daily factors must be non-negative with a positive sum" in _error(d)
