@@ -98,9 +98,32 @@ TaxonomyPath = Annotated[
         exists=True, dir_okay=False, metavar="TAXONOMY.toml", help="Call-type taxonomy TOML."
     ),
 ]
+
+
+def json_suffix(param: typer.CallbackParam, value: str | None) -> str | None:
+    """A Typer callback: a ``--json`` file ends in .json (or is ``-``, stdout), as ``--plot``
+    ends in .png and ``--events`` in .csv or .parquet: JSON written to ``results.csv`` would
+    mislabel it for whoever opens it. One line and exit code 2, before any work."""
+    if value is None or value == "-" or Path(value).suffix.lower() == ".json":
+        return value
+    option = max(param.opts, key=len) if param.opts else str(param.name)
+    suffix = Path(value).suffix or "no suffix"
+    typer.echo(
+        f"error: {option}: {printable(value)}: the file is JSON; '{printable(suffix)}' would "
+        "mislabel it — give a name ending in .json, or - for stdout",
+        err=True,
+    )
+    raise typer.Exit(2)
+
+
 JsonOut = Annotated[
     str | None,
-    typer.Option("--json", metavar="PATH", help="Write the JSON to PATH, or - for stdout."),
+    typer.Option(
+        "--json",
+        metavar="PATH",
+        callback=json_suffix,
+        help="Write the JSON to PATH (a .json file), or - for stdout.",
+    ),
 ]
 
 
@@ -192,6 +215,7 @@ __all__ = [
     "Workers",
     "check_outputs",
     "err_console",
+    "json_suffix",
     "policy",
     "progress_bar",
     "stdout_console",

@@ -14,6 +14,7 @@ from sim.cli.common import (
     Seed,
     Workers,
     check_outputs,
+    json_suffix,
     progress_bar,
     stdout_console,
     user_errors,
@@ -54,7 +55,10 @@ def compare(
     json_out: Annotated[
         str | None,
         typer.Option(
-            "--json", metavar="PATH", help="Write the comparison JSON to PATH, or - for stdout."
+            "--json",
+            metavar="PATH",
+            callback=json_suffix,
+            help="Write the comparison JSON to PATH (a .json file), or - for stdout.",
         ),
     ] = None,
     workers: Workers = None,

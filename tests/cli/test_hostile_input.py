@@ -261,7 +261,11 @@ OPT = ["optimize", D, *FAST, "--team", "community", "--target"]
 REFUSED: dict[str, list[str]] = {
     "run": ["run", D, *FAST, "--json", "{t}/ok.json", "--events", "{x}.csv"],
     "run --events .txt": ["run", D, *FAST, "--json", "{t}/ok.json", "--events", "{t}/c.txt"],
-    "compare": ["compare", D, "--program", P, *FAST, "--csv", "{t}/ok.csv", "--json", "{x}"],
+    "compare": ["compare", D, "--program", P, *FAST, "--csv", "{t}/ok.csv", "--json",
+                "{x}.json"],
+    "compare --json .txt": ["compare", D, "--program", P, *FAST, "--json", "{t}/c.txt"],
+    "run --json .csv": ["run", D, *FAST, "--json", "{t}/summary.csv"],
+    "sensitivity --json .csv": ["sensitivity", D, *FAST, "--json", "{t}/tornado.csv"],
     "report": ["report", D, *FAST, "-o", "{x}"],
     "sweep --plot": ["sweep", D, *FAST, "--vary", VARY, "-o", "{t}/ok.csv", "--plot", "{x}.png"],
     "sweep --plot .pdf": ["sweep", D, *FAST, "--vary", VARY, "-o", "{t}/ok.csv", "--plot",
@@ -270,6 +274,8 @@ REFUSED: dict[str, list[str]] = {
     "fit": ["fit", "{csv}", "--mapping", "{mapping}", "-o", "{t}/ok.toml", "--report", "{x}"],
     "backtest": ["backtest", D, "{csv}", "--mapping", "{mapping}", "--json", "{t}/ok.json",
                  "-o", "{x}"],
+    "backtest --json, no suffix": ["backtest", D, "{csv}", "--mapping", "{mapping}", "--json",
+                                   "{t}/result"],
     "optimize": [*OPT, "eligible.response_min.p90<=45", "-o", "{x}"],
     "optimize, impossible target": [*OPT, "teams.police.utilization>=2", "-o", "{t}/ok.toml"],
     "optimize, target below zero": [*OPT, "eligible.response_min.p90<=-5", "-o", "{t}/ok.toml"],
@@ -292,6 +298,7 @@ def test_a_refused_command_leaves_nothing_behind_and_prints_no_result(
         or "plan can meet" in line
         or "suffix" in line
         or ("'.pdf'" in line or "'.txt'" in line)
+        or "give a name ending in .json" in line
     ), line
     assert result.stdout == "", "a refused command printed results before refusing"
     assert files(work) == before
