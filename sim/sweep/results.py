@@ -56,7 +56,8 @@ class SweepDocument(BaseModel):
 
     @model_validator(mode="after")
     def _numbers(self) -> SweepDocument:
-        """Every measure column of a row is a number or null (a file edited by hand)."""
+        """Every measure column of a row is a number or null, and every measure has one value
+        per replication (a file edited by hand)."""
         columns = [f"{prefix}{m}{end}" for m in self.measures for prefix in ("", "vs_baseline.")
                    for end in ("", ".lo", ".hi")]  # fmt: skip
         for i, entry in enumerate(self.variants):
@@ -64,6 +65,13 @@ class SweepDocument(BaseModel):
                 value = entry.row.get(column)
                 if isinstance(value, bool) or not isinstance(value, int | float | None):
                     raise ValueError(f"variants.{i}.row.{column}: {value!r} is not a number")
+            for m in self.measures:  # paired differences match replications one by one
+                got = len(entry.values.get(m, ()))
+                if got != self.replications:
+                    raise ValueError(
+                        f"variants.{i}.values.{m}: {got} replication values, "
+                        f"not the {self.replications} the sweep ran"
+                    )
         return self
 
     def rows(self) -> list[SweepRow]:

@@ -114,8 +114,15 @@ SWEEP = {"kind": "sweep", "schema_version": 2, "scenario": "s", "seed": 1, "repl
           "cities": []}, "cities: List should have at least 1 item"),
         ({**SWEEP, "measures": [], "variants": [{"name": "a", "row": {}}]}, "measures: List"),
         ({**SWEEP, "measures": ["response_min.p90"], "variants": []}, "variants: List"),
-        ({**SWEEP, "measures": ["response_min.p90"], "variants": [{"name": "a", "row": {}}]},
+        ({**SWEEP, "measures": ["response_min.p90"],
+          "variants": [{"name": "a", "row": {}, "values": {"response_min.p90": [None, None]}}]},
          "results.json: the sweep has no finished variant"),
+        # one replication's value deleted by hand: the paired frontier test would misalign
+        ({**SWEEP, "measures": ["response_min.p90"],
+          "variants": [{"name": "a", "row": {}, "values": {"response_min.p90": [9.0]}}]},
+         "values.response_min.p90: 1 replication values, not the 2 the sweep ran"),
+        ({**SWEEP, "measures": ["response_min.p90"], "variants": [{"name": "a", "row": {}}]},
+         "values.response_min.p90: 0 replication values, not the 2 the sweep ran"),
     ],
 )  # fmt: skip
 def test_bad_results_are_one_line_and_exit_2(content: object, message: str, tmp_path: Path) -> None:
