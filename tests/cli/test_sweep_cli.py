@@ -89,7 +89,9 @@ def test_resume_after_a_finished_sweep_keeps_the_results(demo_path: Path, tmp_pa
 def test_a_killed_sweep_resumes_to_the_uninterrupted_result(
     demo_path: Path, tmp_path: Path
 ) -> None:
-    args = [str(demo_path), "--days", "6", "--replications", "3", "--workers", "1",
+    # 60 days: the six variants left after two take long enough that a loaded machine
+    # cannot finish them between the poll that sees two rows and the kill
+    args = [str(demo_path), "--days", "60", "--replications", "3", "--workers", "1",
             "--vary", f"{UNITS}=1..8"]  # fmt: skip
     whole = tmp_path / "whole.csv"
     assert runner.invoke(app, ["sweep", *args, "-o", str(whole)]).exit_code == 0
@@ -120,7 +122,9 @@ def test_ctrl_c_stops_the_worker_pool_cleanly_and_says_how_to_resume(
     demo_path: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "r.csv"
-    args = [str(demo_path), "--days", "6", "--replications", "3", "--vary", f"{UNITS}=1..12",
+    # 120 days: the variants left after the first take seconds, so a loaded machine cannot
+    # finish them between the first results file and the signal (with 6 days one did, in CI)
+    args = [str(demo_path), "--days", "120", "--replications", "3", "--vary", f"{UNITS}=1..12",
             "-o", str(out)]  # fmt: skip
     cmd = [sys.executable, "-m", "sim", "sweep", *args, "--workers", "2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
